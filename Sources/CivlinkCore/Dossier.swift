@@ -1,0 +1,164 @@
+import Foundation
+
+/// A procedure of a dossier as the ledger holds it now.
+public struct ProcedureRecord: Sendable {
+    public let code: String
+    public let agency: String
+    public let state: ProcedureState
+    public let waitsOn: [String]
+    public let since: Timestamp
+    public let deadlineDays: Int
+    public let deadline: CivilDate
+    public let result: JSON?
+
+    init(row: [SQLValue]) throws {
+        code = row[0].string ?? ""
+        agency = row[1].string ?? ""
+        guard let state = ProcedureState(rawValue: row[2].string ?? "") else {
+            throw LedgerError("ledger holds an unknown procedure state '\(row[2].string ?? "")'", exitCode: .dataError)
+        }
+        self.state = state
+        waitsOn = (row[3].string ?? "").split(separator: ",").map(String.init)
+        since = Timestamp(seconds: Int64(row[4].int ?? 0))
+        deadlineDays = row[5].int ?? 0
+        deadline = CivilDate(row[6].string ?? "") ?? CivilDate(year: 1970, month: 1, day: 1)!
+        result = try row[7].string.map { try JSONReader.parse($0) }
+    }
+
+    /// Overdue is computed from the clock each time, never stored.
+    public func isOverdue(now: Timestamp) -> Bool {
+        !state.isFinal && now.localDate > deadline
+    }
+
+    public func json(now: Timestamp, includeTiming: Bool = true) -> JSON {
+        var members: [(String, JSON)] = [
+            ("code", .string(code)), ("agency", .string(agency)), ("state", .string(state.rawValue)),
+            ("waits_on", .array(waitsOn.map(JSON.string))),
+        ]
+        if includeTiming {
+            members.append(("since", .string(since.description)))
+        }
+        members += [("deadline_days", .int(deadlineDays)), ("deadline", .string(deadline.description))]
+        if includeTiming {
+            members.append(("overdue", .bool(isOverdue(now: now))))
+        }
+        members.append(("result", result ?? .null))
+        return .object(members)
+    }
+}
+
+/// A dossier as the ledger holds it now.
+public struct DossierRecord: Sendable {
+    public let id: String
+    public let group: ProcedureGroup
+    public let province: String
+    public let commune: String
+    public let registerYear: Int
+    public let registerNumber: Int
+    public let receivedAt: Timestamp
+    public let registeredAt: Timestamp
+    public let eventDate: CivilDate
+    public let late: Bool
+    public let declaration: JSON
+    public let benefit: JSON
+    public let procedures: [ProcedureRecord]
+
+    init(row: [SQLValue], procedures: [ProcedureRecord]) throws {
+        id = row[0].string ?? ""
+        group = ProcedureGroup(rawValue: row[1].string ?? "") ?? .birth
+        province = row[2].string ?? ""
+        commune = row[3].string ?? ""
+        registerYear = row[4].int ?? 0
+        registerNumber = row[5].int ?? 0
+        receivedAt = Timestamp(seconds: Int64(row[6].int ?? 0))
+        registeredAt = Timestamp(seconds: Int64(row[7].int ?? 0))
+        eventDate = CivilDate(row[8].string ?? "") ?? CivilDate(year: 1970, month: 1, day: 1)!
+        late = row[9].int == 1
+        declaration = try JSONReader.parse(row[10].string ?? "{}")
+        benefit = try JSONReader.parse(row[11].string ?? "null")
+        self.procedures = procedures
+    }
+
+    static func benefitJSON(_ benefit: Declaration.Benefit, group: ProcedureGroup) -> JSON {
+        guard group == .death else { return .null }
+        switch benefit {
+        case .funeralAllowance(let amount):
+            return .object([("kind", .string("funeral-allowance")), ("amount_vnd", .int(amount))])
+        case .funeralSupport:
+            return .object([("kind", .string("funeral-support"))])
+        case .none(let reason):
+            return .object([("kind", .string("none")), ("reason", .string(reason))])
+        }
+    }
+
+    var header: [(String, JSON)] {
+        var members: [(String, JSON)] = [
+            ("id", .string(id)), ("group", .string(group.rawValue)), ("catalogue_code", .string(group.catalogueCode)),
+            ("province", .string(province)), ("commune", .string(commune)),
+            ("register", .object([("book", .string(group.rawValue)), ("year", .int(registerYear)), ("number", .int(registerNumber))])),
+            ("received_at", .string(receivedAt.description)), ("registered_at", .string(registeredAt.description)),
+            ("late", .bool(late)),
+        ]
+        if group == .death { members.append(("benefit", benefit)) }
+        return members
+    }
+
+    /// The registered dossier (`civlink.dossier/1`, documented in civlink-dossier(5)).
+    public func dossierJSON(now: Timestamp) -> JSON {
+        .object([("format", .string("civlink.dossier/1"))] + header + [
+            ("procedures", .array(procedures.map { $0.json(now: now, includeTiming: false) })),
+            ("declaration", declaration),
+        ])
+    }
+
+    /// The status object (`civlink.status/1`): no declaration, so no personal data beyond the id.
+    public func statusJSON(now: Timestamp, events: [LedgerEvent]) -> JSON {
+        .object([("format", .string("civlink.status/1"))] + header + [
+            ("as_of", .string(now.description)),
+            ("procedures", .array(procedures.map { $0.json(now: now) })),
+            ("timeline", .array(events.map(\.json))),
+        ])
+    }
+}
+
+/// One line of `civlink status --list`.
+public struct DossierSummary: Sendable {
+    public let id: String
+    public let group: String
+    public let province: String
+    public let commune: String
+    public let registerYear: Int
+    public let registerNumber: Int
+    public let receivedAt: Timestamp
+    public let procedures: [(code: String, state: String, deadline: String)]
+    public let today: CivilDate
+
+    init(row: [SQLValue], today: CivilDate) {
+        id = row[0].string ?? ""
+        group = row[1].string ?? ""
+        province = row[2].string ?? ""
+        commune = row[3].string ?? ""
+        registerYear = row[4].int ?? 0
+        registerNumber = row[5].int ?? 0
+        receivedAt = Timestamp(seconds: Int64(row[6].int ?? 0))
+        procedures = (row[7].string ?? "").split(separator: ",").map {
+            let parts = $0.split(separator: "=", omittingEmptySubsequences: false).map(String.init)
+            return (parts[0], parts.count > 1 ? parts[1] : "", parts.count > 2 ? parts[2] : "")
+        }
+        self.today = today
+    }
+
+    private func isOpen(_ state: String) -> Bool { !(ProcedureState(rawValue: state)?.isFinal ?? false) }
+    public var openCount: Int { procedures.filter { isOpen($0.state) }.count }
+    public var overdue: [String] { procedures.filter { isOpen($0.state) && $0.deadline < today.description }.map(\.code) }
+
+    public var json: JSON {
+        .object([
+            ("id", .string(id)), ("group", .string(group)), ("province", .string(province)), ("commune", .string(commune)),
+            ("register", .object([("year", .int(registerYear)), ("number", .int(registerNumber))])),
+            ("received_at", .string(receivedAt.description)),
+            ("procedures", .object(procedures.map { ($0.code, .string($0.state)) })),
+            ("open", .int(openCount)), ("overdue", .array(overdue.map(JSON.string))),
+        ])
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+
+/// The SQLite ledger: dossiers, their procedures, and the append-only, hash-chained event log.
+/// Every write runs inside `BEGIN IMMEDIATE`; every change to a dossier appends its event in the
+/// same transaction.
+public final class Ledger {
+    public let database: SQLiteDatabase
+    public private(set) var reference: ReferenceData
+    public private(set) var planner: ProcedurePlanner
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// Opens an existing ledger, migrating an older schema. `create` makes a new one (mode 0600).
+    public init(path: String, create: Bool = false, readOnly: Bool = false) throws {
+        let exists = FileManager.default.fileExists(atPath: path)
+        if create {
+            if exists { throw LedgerError("ledger \(path) exists already", exitCode: .cantCreate) }
+            let fd = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+            guard fd >= 0 else {
+                throw LedgerError("cannot create ledger \(path): \(String(cString: strerror(errno)))", exitCode: .cantCreate)
+            }
+            Glibc.close(fd)
+        } else if !exists {
+            throw LedgerError("no ledger at \(path); create one with 'civlink init' or name it with --ledger or CIVLINK_LEDGER",
+                              exitCode: .noInput)
+        }
+        database = try SQLiteDatabase(path: path, readOnly: readOnly)
+        reference = .embedded
+        planner = ProcedurePlanner(calendar: reference.calendar)
+        if create { try database.execute("PRAGMA journal_mode = WAL") }
+        try database.execute("PRAGMA foreign_keys = ON")
+        try database.execute("PRAGMA synchronous = NORMAL")
+        try migrate(readOnly: readOnly)
+        try loadSettings()
+    }
+
+    public var schemaVersion: Int {
+        get throws { try database.scalar("PRAGMA user_version").int ?? 0 }
+    }
+
+    private func migrate(readOnly: Bool) throws {
+        let current = try schemaVersion
+        if current > Migrations.latest {
+            throw LedgerError("ledger \(database.path) has schema version \(current), newer than this civlink understands (\(Migrations.latest)); use a newer civlink",
+                              exitCode: .config)
+        }
+        if current == Migrations.latest { return }
+        if readOnly { throw LedgerError("ledger \(database.path) needs a schema migration; open it read-write once", exitCode: .config) }
+        try database.writeTransaction {
+            // Another process may have migrated while this one waited for the write lock.
+            let now = try schemaVersion
+            for migration in Migrations.all where migration.version > now {
+                try database.execute(migration.sql)
+                try database.execute("PRAGMA user_version = \(migration.version)")
+            }
+        }
+    }
+
+    // MARK: Settings
+
+    public func setting(_ key: String) throws -> String? {
+        try database.scalar("SELECT value FROM settings WHERE key = ?", [.text(key)]).string
+    }
+
+    public func setSetting(_ key: String, _ value: String?) throws {
+        try database.writeTransaction {
+            if let value {
+                try database.run("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                 [.text(key), .text(value)])
+            } else {
+                try database.run("DELETE FROM settings WHERE key = ?", [.text(key)])
+            }
+        }
+        try loadSettings()
+    }
+
+    public func allSettings() throws -> [(String, String)] {
+        try database.query("SELECT key, value FROM settings ORDER BY key").map { ($0[0].string ?? "", $0[1].string ?? "") }
+    }
+
+    private func loadSettings() throws {
+        if let holidays = try setting("holidays") {
+            reference.calendar = try WorkingCalendar(text: holidays, source: "ledger setting 'holidays'")
+        }
+        var overrides: [String: Int] = [:]
+        for (key, value) in try allSettings() where key.hasPrefix("deadline.") {
+            overrides[String(key.dropFirst("deadline.".count))] = Int(value)
+        }
+        planner = ProcedurePlanner(calendar: reference.calendar, deadlineOverrides: overrides)
+    }
+
+    /// Replaces the working calendar for this process only (`--holidays FILE`).
+    public func useCalendar(_ calendar: WorkingCalendar) {
+        reference.calendar = calendar
+        planner = ProcedurePlanner(calendar: calendar, deadlineOverrides: planner.deadlineOverrides)
+    }
+
+    // MARK: Events
+
+    /// Appends an event to the hash chain. Call inside a write transaction.
+    @discardableResult
+    public func appendEvent(dossier: String, at: Timestamp, actor: String, kind: String, procedure: String?, detail: JSON) throws -> Int64 {
+        let previous = try database.scalar("SELECT hash FROM events ORDER BY seq DESC LIMIT 1").string ?? Ledger.genesisHash
+        let seq = (try database.scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM events").int).map(Int64.init) ?? 1
+        let event = LedgerEvent(seq: seq, dossier: dossier, at: at, actor: actor, kind: kind, procedure: procedure, detail: detail, previousHash: previous)
+        try database.run("INSERT INTO events(seq, dossier_id, at, actor, kind, procedure, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            .integer(seq), .text(dossier), .integer(at.seconds), .text(actor), .text(kind), SQLValue(procedure),
+            .text(detail.serialized(sortKeys: true)), .text(previous), .text(event.hash),
+        ])
+        return seq
+    }
+
+    public func events(of dossier: String) throws -> [LedgerEvent] {
+        try database.query("SELECT seq, dossier_id, at, actor, kind, procedure, detail, prev_hash FROM events WHERE dossier_id = ? ORDER BY seq",
+                           [.text(dossier)]).map(LedgerEvent.init(row:))
+    }
+
+    // MARK: Registering
+
+    /// Registers one validated declaration. Call inside a write transaction.
+    public func register(_ declaration: Declaration, actor: String, now: Timestamp) throws -> DossierRecord {
+        if let existing = try database.scalar("SELECT id FROM dossiers WHERE duplicate_key = ?", [.text(declaration.duplicateKey)]).string {
+            throw DuplicateError(existingDossier: existing, reason: declaration.group == .birth
+                ? "a birth with the same mother, date of birth and child's name"
+                : "a death for the same personal ID number")
+        }
+        if let existing = try database.scalar("SELECT id FROM dossiers WHERE grp = ? AND document_key = ?",
+                                              [.text(declaration.group.rawValue), .text(declaration.documentKey)]).string {
+            throw DuplicateError(existingDossier: existing, reason: declaration.group == .birth
+                ? "the same medical birth certificate number"
+                : "a death for the same personal ID number")
+        }
+        let year = now.localDate.year
+        let number = try database.scalar("SELECT COALESCE(MAX(register_no), 0) + 1 FROM dossiers WHERE grp = ? AND commune = ? AND register_year = ?",
+                                         [.text(declaration.group.rawValue), .text(declaration.commune), .integer(Int64(year))]).int ?? 1
+        var id = DossierID.random(group: declaration.group, year: year)
+        while try database.scalar("SELECT 1 FROM dossiers WHERE id = ?", [.text(id.text)]) != .null {
+            id = DossierID.random(group: declaration.group, year: year)
+        }
+        let benefit = DossierRecord.benefitJSON(declaration.options.benefit, group: declaration.group)
+        try database.run("""
+            INSERT INTO dossiers(id, grp, province, commune, register_year, register_no, received_at, registered_at, event_date, late,
+                                 duplicate_key, document_key, reference, declaration, benefit)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [
+            .text(id.text), .text(declaration.group.rawValue), .text(declaration.province), .text(declaration.commune),
+            .integer(Int64(year)), .integer(Int64(number)), .integer(declaration.receivedAt.seconds), .integer(now.seconds),
+            .text(declaration.eventDate.description), .integer(declaration.late ? 1 : 0),
+            .text(declaration.duplicateKey), .text(declaration.documentKey), SQLValue(declaration.normalised["reference"]?.stringValue),
+            .text(declaration.normalised.serialized()), .text(benefit.serialized()),
+        ])
+        let plan = planner.plan(for: declaration)
+        for (position, step) in plan.enumerated() {
+            try database.run("""
+                INSERT INTO procedures(dossier_id, code, position, agency, state, waits_on, since, deadline_days, deadline)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [
+                .text(id.text), .text(step.kind.code), .integer(Int64(position)), .text(step.kind.agency.rawValue), .text(step.state.rawValue),
+                .text(step.kind.waitsOn.joined(separator: ",")), .integer(now.seconds), .integer(Int64(step.deadlineDays)),
+                .text(step.deadline.description),
+            ])
+        }
+        try appendEvent(dossier: id.text, at: now, actor: actor, kind: "registered", procedure: nil, detail: .object([
+            ("register", .object([("book", .string(declaration.group.rawValue)), ("year", .int(year)), ("number", .int(number))])),
+            ("procedures", .object(plan.map { ($0.kind.code, .string($0.state.rawValue)) })),
+        ]))
+        return try dossier(id.text)
+    }
+
+    // MARK: Reading
+
+    public func dossier(_ id: String) throws -> DossierRecord {
+        let rows = try database.query("""
+            SELECT id, grp, province, commune, register_year, register_no, received_at, registered_at, event_date, late, declaration, benefit
+            FROM dossiers WHERE id = ?
+            """, [.text(id)])
+        guard let row = rows.first else { throw NotFoundError("no dossier \(id) in this ledger") }
+        let procedures = try database.query("""
+            SELECT code, agency, state, waits_on, since, deadline_days, deadline, result
+            FROM procedures WHERE dossier_id = ? ORDER BY position
+            """, [.text(id)]).map(ProcedureRecord.init(row:))
+        return try DossierRecord(row: row, procedures: procedures)
+    }
+
+    public struct ListFilter: Sendable {
+        public var group: ProcedureGroup?
+        public var commune: String?
+        public var state: ProcedureState?
+        public var overdueOnly = false
+        public init() {}
+    }
+
+    /// One summary per dossier, oldest first, streamed.
+    public func list(_ filter: ListFilter, now: Timestamp, _ body: (DossierSummary) throws -> Void) throws {
+        let today = now.localDate.description
+        try database.forEachRow("""
+            SELECT d.id, d.grp, d.province, d.commune, d.register_year, d.register_no, d.received_at,
+                   (SELECT group_concat(code || '=' || state || '=' || deadline, ',')
+                      FROM (SELECT code, state, deadline FROM procedures WHERE dossier_id = d.id ORDER BY position))
+            FROM dossiers d
+            WHERE (?1 IS NULL OR d.grp = ?1)
+              AND (?2 IS NULL OR d.commune = ?2)
+              AND (?3 IS NULL OR EXISTS (SELECT 1 FROM procedures p WHERE p.dossier_id = d.id AND p.state = ?3))
+              AND (?4 = 0 OR EXISTS (SELECT 1 FROM procedures p WHERE p.dossier_id = d.id
+                                     AND p.state NOT IN ('done', 'completed') AND p.deadline < ?5))
+            ORDER BY d.received_at, d.id
+            """, [SQLValue(filter.group?.rawValue), SQLValue(filter.commune), SQLValue(filter.state?.rawValue),
+                  .integer(filter.overdueOnly ? 1 : 0), .text(today)]) { row in
+            try body(DossierSummary(row: row, today: now.localDate))
+        }
+    }
+}

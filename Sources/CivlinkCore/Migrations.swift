@@ -1,0 +1,63 @@
+import Foundation
+
+/// Schema migrations, numbered in order. The ledger's `PRAGMA user_version` is the number of the
+/// last one applied; a later civlink appends, never edits, entries here.
+enum Migrations {
+    static let all: [(version: Int, sql: String)] = [
+        (1, """
+        CREATE TABLE settings(
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE dossiers(
+            id TEXT PRIMARY KEY,
+            grp TEXT NOT NULL CHECK (grp IN ('birth', 'death')),
+            province TEXT NOT NULL,
+            commune TEXT NOT NULL,
+            register_year INTEGER NOT NULL,
+            register_no INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            registered_at INTEGER NOT NULL,
+            event_date TEXT NOT NULL,
+            late INTEGER NOT NULL,
+            duplicate_key TEXT NOT NULL,
+            document_key TEXT NOT NULL,
+            reference TEXT,
+            declaration TEXT NOT NULL,
+            benefit TEXT NOT NULL,
+            UNIQUE (grp, commune, register_year, register_no)
+        );
+        CREATE UNIQUE INDEX dossiers_duplicate ON dossiers(duplicate_key);
+        CREATE UNIQUE INDEX dossiers_document ON dossiers(grp, document_key);
+        CREATE INDEX dossiers_commune ON dossiers(commune, received_at);
+        CREATE TABLE procedures(
+            dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+            code TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            agency TEXT NOT NULL,
+            state TEXT NOT NULL,
+            waits_on TEXT NOT NULL,
+            since INTEGER NOT NULL,
+            deadline_days INTEGER NOT NULL,
+            deadline TEXT NOT NULL,
+            result TEXT,
+            PRIMARY KEY (dossier_id, code)
+        ) WITHOUT ROWID;
+        CREATE INDEX procedures_state ON procedures(state, deadline);
+        CREATE TABLE events(
+            seq INTEGER PRIMARY KEY,
+            dossier_id TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            procedure TEXT,
+            detail TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX events_dossier ON events(dossier_id, seq);
+        """),
+    ]
+
+    static var latest: Int { all.last!.version }
+}

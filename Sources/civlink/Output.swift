@@ -1,0 +1,51 @@
+import CivlinkCore
+import Foundation
+
+/// Buffered standard output: data only, flushed at the end of each commit so what is printed is
+/// what is stored.
+final class Output {
+    private var buffer = Data()
+
+    func line(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        buffer.append(0x0A)
+        if buffer.count > 64 * 1024 { flush() }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Diagnostics on standard error.
+enum Diagnostics {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("civlink: \(message)\n".utf8))
+    }
+
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+    }
+
+    static var useColour: Bool {
+        isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    }
+}
+
+/// Left-aligned columns for people.
+func table(_ header: [String], _ rows: [[String]]) -> [String] {
+    var widths = header.map(\.count)
+    for row in rows {
+        for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+    }
+    func render(_ cells: [String]) -> String {
+        cells.enumerated().map { i, cell in
+            i == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+        }.joined(separator: "  ")
+    }
+    let head = render(header)
+    return [Diagnostics.useColour ? "\u{1B}[1m\(head)\u{1B}[0m" : head] + rows.map(render)
+}

@@ -1,0 +1,103 @@
+import CivlinkCore
+import Foundation
+
+enum RegisterBirthCommand: Command {
+    static let name = "register-birth"
+    static let summary = "Register a birth and plan its interconnected procedures (ID number, residence, health insurance)."
+    static let usage = "civlink register-birth [FILE|-] [--batch] [--ledger PATH]"
+    static let options = registerOptions
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws -> ExitCode {
+        try Registration(group: .birth, arguments: arguments, context: context).run()
+    }
+}
+
+enum RegisterDeathCommand: Command {
+    static let name = "register-death"
+    static let summary = "Register a death and plan residence deletion and the funeral benefit the deceased is entitled to."
+    static let usage = "civlink register-death [FILE|-] [--batch] [--ledger PATH]"
+    static let options = registerOptions
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws -> ExitCode {
+        try Registration(group: .death, arguments: arguments, context: context).run()
+    }
+}
+
+let registerOptions: [OptionSpec] = [
+    .flag("--batch", "read JSON Lines, one declaration a line; print one dossier a line"),
+]
+
+/// Reads declarations, registers them, prints dossiers. A dossier is printed only once its
+/// transaction has committed.
+struct Registration {
+    let group: ProcedureGroup
+    let arguments: ParsedArguments
+    let context: Context
+    static let linesPerCommit = 2000
+
+    func run() throws -> ExitCode {
+        guard arguments.positionals.count <= 1 else { throw UsageError("give at most one FILE (or - for standard input)") }
+        let path = arguments.positionals.first
+        let ledger = try context.openLedger()
+        let now = try context.now()
+        if !arguments.has("--batch") {
+            let declaration = try Declaration.parse(try context.readInput(path), group: group, now: now, reference: ledger.reference)
+            let dossier = try ledger.database.writeTransaction {
+                try ledger.register(declaration, actor: context.actor, now: now)
+            }
+            context.output.line(dossier.dossierJSON(now: now).serialized())
+            return .ok
+        }
+        return try runBatch(path: path, ledger: ledger, now: now)
+    }
+
+    private func runBatch(path: String?, ledger: Ledger, now: Timestamp) throws -> ExitCode {
+        let handle: FileHandle
+        if let path, path != "-" {
+            guard let file = FileHandle(forReadingAtPath: path) else { throw NotFoundError("cannot read \(path)") }
+            handle = file
+        } else {
+            handle = FileHandle.standardInput
+        }
+        var reader = LineReader(handle: handle, maxLineBytes: JSONLimits.declaration.maxBytes)
+        var failures = 0
+        var pending: [(Int, Declaration)] = []
+
+        func commit() throws {
+            guard !pending.isEmpty else { return }
+            var printed: [String] = []
+            try ledger.database.writeTransaction {
+                for (number, declaration) in pending {
+                    do {
+                        let dossier = try ledger.database.savepoint {
+                            try ledger.register(declaration, actor: context.actor, now: now)
+                        }
+                        printed.append(dossier.dossierJSON(now: now).serialized())
+                    } catch let error as DuplicateError {
+                        failures += 1
+                        Diagnostics.error("line \(number): \(error.message)")
+                    }
+                }
+            }
+            printed.forEach(context.output.line)
+            context.output.flush()
+            pending.removeAll(keepingCapacity: true)
+        }
+
+        while let (number, data) = reader.next() {
+            guard let data else {
+                failures += 1
+                Diagnostics.error("line \(number): line is over the limit of \(JSONLimits.declaration.maxBytes) bytes")
+                continue
+            }
+            if data.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            do {
+                pending.append((number, try Declaration.parse(data, group: group, now: now, reference: ledger.reference)))
+            } catch let error as ValidationError {
+                failures += 1
+                Diagnostics.error("line \(number): \(error.message)")
+            }
+            if pending.count >= Registration.linesPerCommit { try commit() }
+        }
+        try commit()
+        return failures == 0 ? .ok : .dataError
+    }
+}
