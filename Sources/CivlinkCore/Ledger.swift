@@ -151,12 +151,15 @@ public final class Ledger {
         let plan = planner.plan(for: declaration)
         for (position, step) in plan.enumerated() {
             try database.run("""
-                INSERT INTO procedures(dossier_id, code, position, agency, state, waits_on, since, deadline_days, deadline)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO procedures(dossier_id, code, position, agency, state, waits_on, since, deadline_days, deadline,
+                                       ready_at, completed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [
                 .text(id.text), .text(step.kind.code), .integer(Int64(position)), .text(step.kind.agency.rawValue), .text(step.state.rawValue),
-                .text(step.kind.waitsOn.joined(separator: ",")), .integer(now.seconds), .integer(Int64(step.deadlineDays)),
+                .text(step.waitsOn.joined(separator: ",")), .integer(now.seconds), .integer(Int64(step.deadlineDays)),
                 .text(step.deadline.description),
+                step.state == .ready ? .integer(now.seconds) : .null,
+                step.state.isFinal ? .integer(now.seconds) : .null,
             ])
         }
         try appendEvent(dossier: id.text, at: now, actor: actor, kind: "registered", procedure: nil, detail: .object([
@@ -164,6 +167,46 @@ public final class Ledger {
             ("procedures", .object(plan.map { ($0.kind.code, .string($0.state.rawValue)) })),
         ]))
         return try dossier(id.text)
+    }
+
+    // MARK: Changing state
+
+    /// Moves one procedure to `state`, records the event, and makes ready every waiting procedure
+    /// of the dossier whose prerequisites are now all final. Call inside a write transaction.
+    /// Every state change in civlink goes through here, so none is made without its event.
+    public func transition(dossier: String, procedure: String, to state: ProcedureState, actor: String, now: Timestamp,
+                           result: JSON? = nil, detail: [(String, JSON)] = []) throws {
+        guard let current = try database.scalar("SELECT state FROM procedures WHERE dossier_id = ? AND code = ?",
+                                                [.text(dossier), .text(procedure)]).string else {
+            throw NotFoundError("dossier \(dossier) has no procedure \(procedure)")
+        }
+        try database.run("""
+            UPDATE procedures SET state = ?, since = ?, result = COALESCE(?, result),
+                   ready_at = CASE WHEN ? = 'ready' THEN ? ELSE ready_at END,
+                   completed_at = CASE WHEN ? IN ('done', 'completed') THEN ? ELSE completed_at END
+            WHERE dossier_id = ? AND code = ?
+            """, [
+            .text(state.rawValue), .integer(now.seconds), SQLValue(result?.serialized()),
+            .text(state.rawValue), .integer(now.seconds), .text(state.rawValue), .integer(now.seconds),
+            .text(dossier), .text(procedure),
+        ])
+        var eventDetail: [(String, JSON)] = [("from", .string(current)), ("to", .string(state.rawValue))] + detail
+        if let result { eventDetail.append(("result", result)) }
+        try appendEvent(dossier: dossier, at: now, actor: actor, kind: "state", procedure: procedure, detail: .object(eventDetail))
+        if state.isFinal { try releaseWaiting(dossier: dossier, actor: actor, now: now) }
+    }
+
+    /// Waiting procedures whose prerequisites are all final become ready.
+    private func releaseWaiting(dossier: String, actor: String, now: Timestamp) throws {
+        let rows = try database.query("SELECT code, state, waits_on FROM procedures WHERE dossier_id = ? ORDER BY position", [.text(dossier)])
+        let finals = Set(rows.filter { ProcedureState(rawValue: $0[1].string ?? "")?.isFinal ?? false }.map { $0[0].string ?? "" })
+        let planned = Set(rows.map { $0[0].string ?? "" })
+        for row in rows where row[1].string == ProcedureState.waiting.rawValue {
+            let prerequisites = (row[2].string ?? "").split(separator: ",").map(String.init).filter(planned.contains)
+            if prerequisites.allSatisfy(finals.contains) {
+                try transition(dossier: dossier, procedure: row[0].string ?? "", to: .ready, actor: actor, now: now)
+            }
+        }
     }
 
     // MARK: Reading
@@ -202,7 +245,7 @@ public final class Ledger {
               AND (?3 IS NULL OR EXISTS (SELECT 1 FROM procedures p WHERE p.dossier_id = d.id AND p.state = ?3))
               AND (?4 = 0 OR EXISTS (SELECT 1 FROM procedures p WHERE p.dossier_id = d.id
                                      AND p.state NOT IN ('done', 'completed') AND p.deadline < ?5))
-            ORDER BY d.received_at, d.id
+            ORDER BY d.received_at, d.rowid
             """, [SQLValue(filter.group?.rawValue), SQLValue(filter.commune), SQLValue(filter.state?.rawValue),
                   .integer(filter.overdueOnly ? 1 : 0), .text(today)]) { row in
             try body(DossierSummary(row: row, today: now.localDate))

@@ -41,6 +41,14 @@ enum Migrations {
             deadline_days INTEGER NOT NULL,
             deadline TEXT NOT NULL,
             result TEXT,
+            ready_at INTEGER,
+            completed_at INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            next_attempt_at INTEGER,
+            message_id TEXT,
+            sent_at INTEGER,
+            answered_at INTEGER,
             PRIMARY KEY (dossier_id, code)
         ) WITHOUT ROWID;
         CREATE INDEX procedures_state ON procedures(state, deadline);

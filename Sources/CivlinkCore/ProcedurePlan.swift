@@ -53,6 +53,8 @@ public struct ProcedureKind: Sendable, Hashable {
 public struct PlannedProcedure: Sendable {
     public let kind: ProcedureKind
     public let state: ProcedureState
+    /// The prerequisites actually planned for this dossier.
+    public let waitsOn: [String]
     public let deadlineDays: Int
     public let deadline: CivilDate
 }
@@ -95,15 +97,16 @@ public struct ProcedurePlanner: Sendable {
         let planned = Set(kinds.map(\.code))
         return kinds.map { kind in
             let limit = deadlineOverrides[kind.code] ?? days[kind.code] ?? kind.defaultDeadlineDays
+            let waitsOn = kind.waitsOn.filter(planned.contains)
             let state: ProcedureState
-            if kind.agency == .civilStatus {
+            if kind.code == ProcedureKind.birthRegistration.code || kind.code == ProcedureKind.deathRegistration.code {
                 state = .done
             } else {
-                // Ready once everything it waits on is done locally at registration.
-                let local = kind.waitsOn.filter { planned.contains($0) }
-                state = local.allSatisfy { ProcedureKind.named($0)?.agency == .civilStatus } ? .ready : .waiting
+                // Ready at once when everything it waits on is the registration itself.
+                let doneAtOnce: Set = [ProcedureKind.birthRegistration.code, ProcedureKind.deathRegistration.code]
+                state = waitsOn.allSatisfy(doneAtOnce.contains) ? .ready : .waiting
             }
-            return PlannedProcedure(kind: kind, state: state, deadlineDays: limit,
+            return PlannedProcedure(kind: kind, state: state, waitsOn: waitsOn, deadlineDays: limit,
                                     deadline: calendar.adding(workingDays: limit, to: start))
         }
     }
