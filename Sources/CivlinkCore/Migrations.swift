@@ -64,6 +64,16 @@ enum Migrations {
             hash TEXT NOT NULL
         );
         CREATE INDEX events_dossier ON events(dossier_id, seq);
+        CREATE TABLE signed_copies(
+            id INTEGER PRIMARY KEY,
+            dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+            document TEXT NOT NULL,
+            officer TEXT NOT NULL,
+            signed_at INTEGER NOT NULL,
+            revoked_at INTEGER,
+            revocation_reason TEXT
+        );
+        CREATE INDEX signed_copies_dossier ON signed_copies(dossier_id, id);
         """),
     ]
 

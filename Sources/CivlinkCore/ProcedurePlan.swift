@@ -31,16 +31,25 @@ public struct ProcedureKind: Sendable, Hashable {
     public let waitsOn: [String]
 
     public static let birthRegistration = ProcedureKind(code: "birth-registration", agency: .civilStatus, defaultDeadlineDays: 0, waitsOn: [])
-    public static let personalID = ProcedureKind(code: "personal-id", agency: .population, defaultDeadlineDays: 1, waitsOn: ["birth-registration"])
-    public static let residenceRegistration = ProcedureKind(code: "residence-registration", agency: .residence, defaultDeadlineDays: 2, waitsOn: ["personal-id"])
-    public static let healthInsuranceCard = ProcedureKind(code: "health-insurance-card", agency: .socialInsurance, defaultDeadlineDays: 2, waitsOn: ["personal-id"])
     public static let deathRegistration = ProcedureKind(code: "death-registration", agency: .civilStatus, defaultDeadlineDays: 0, waitsOn: [])
-    public static let residenceDeletion = ProcedureKind(code: "residence-deletion", agency: .residence, defaultDeadlineDays: 2, waitsOn: ["death-registration"])
-    public static let funeralAllowance = ProcedureKind(code: "funeral-allowance", agency: .socialInsurance, defaultDeadlineDays: 5, waitsOn: ["death-registration"])
-    public static let funeralSupport = ProcedureKind(code: "funeral-support", agency: .socialAffairs, defaultDeadlineDays: 5, waitsOn: ["death-registration"])
+    /// The signed electronic copy: the Birth Certificate extract or the Death Certificate Extract.
+    /// Agencies that need the copy wait on it.
+    public static let certificateCopy = ProcedureKind(code: "certificate-copy", agency: .civilStatus, defaultDeadlineDays: 0,
+                                                      waitsOn: ["birth-registration", "death-registration"])
+    public static let personalID = ProcedureKind(code: "personal-id", agency: .population, defaultDeadlineDays: 1, waitsOn: ["birth-registration"])
+    public static let residenceRegistration = ProcedureKind(code: "residence-registration", agency: .residence, defaultDeadlineDays: 2,
+                                                            waitsOn: ["personal-id", "certificate-copy"])
+    public static let healthInsuranceCard = ProcedureKind(code: "health-insurance-card", agency: .socialInsurance, defaultDeadlineDays: 2,
+                                                          waitsOn: ["personal-id", "certificate-copy"])
+    public static let residenceDeletion = ProcedureKind(code: "residence-deletion", agency: .residence, defaultDeadlineDays: 2,
+                                                        waitsOn: ["death-registration", "certificate-copy"])
+    public static let funeralAllowance = ProcedureKind(code: "funeral-allowance", agency: .socialInsurance, defaultDeadlineDays: 5,
+                                                       waitsOn: ["death-registration", "certificate-copy"])
+    public static let funeralSupport = ProcedureKind(code: "funeral-support", agency: .socialAffairs, defaultDeadlineDays: 5,
+                                                     waitsOn: ["death-registration", "certificate-copy"])
 
     public static let all: [ProcedureKind] = [
-        .birthRegistration, .personalID, .residenceRegistration, .healthInsuranceCard,
+        .birthRegistration, .certificateCopy, .personalID, .residenceRegistration, .healthInsuranceCard,
         .deathRegistration, .residenceDeletion, .funeralAllowance, .funeralSupport,
     ]
     public static func named(_ code: String) -> ProcedureKind? { all.first { $0.code == code } }
@@ -76,7 +85,7 @@ public struct ProcedurePlanner: Sendable {
         var days: [String: Int] = [:]
         switch declaration.group {
         case .birth:
-            kinds = [.birthRegistration, .personalID]
+            kinds = [.birthRegistration, .certificateCopy, .personalID]
             if declaration.options.residence {
                 kinds.append(.residenceRegistration)
                 if declaration.options.residenceNeedsVerification {
@@ -85,7 +94,7 @@ public struct ProcedurePlanner: Sendable {
             }
             if declaration.options.healthInsurance { kinds.append(.healthInsuranceCard) }
         case .death:
-            kinds = [.deathRegistration]
+            kinds = [.deathRegistration, .certificateCopy]
             if declaration.options.residence { kinds.append(.residenceDeletion) }
             switch declaration.options.benefit {
             case .funeralAllowance: kinds.append(.funeralAllowance)

@@ -32,12 +32,12 @@ final class RegisterTests: XCTestCase {
         XCTAssertEqual((dossier["register"] as? [String: Any])?["number"] as? Int, 1)
         let procedures = dossier["procedures"] as! [[String: Any]]
         XCTAssertEqual(procedures.map { $0["code"] as! String },
-                       ["birth-registration", "personal-id", "residence-registration", "health-insurance-card"])
-        XCTAssertEqual(procedures.map { $0["agency"] as! String }, ["civil-status", "population", "residence", "social-insurance"])
-        XCTAssertEqual(procedures.map { $0["state"] as! String }, ["done", "ready", "waiting", "waiting"])
+                       ["birth-registration", "certificate-copy", "personal-id", "residence-registration", "health-insurance-card"])
+        XCTAssertEqual(procedures.map { $0["agency"] as! String }, ["civil-status", "civil-status", "population", "residence", "social-insurance"])
+        XCTAssertEqual(procedures.map { $0["state"] as! String }, ["done", "ready", "ready", "waiting", "waiting"])
         // Received Friday 2026-11-20 09:30: ID number by Monday, residence and card by Tuesday.
-        XCTAssertEqual(procedures.map { $0["deadline"] as! String }, ["2026-11-20", "2026-11-23", "2026-11-24", "2026-11-24"])
-        XCTAssertEqual(procedures[2]["waits_on"] as? [String], ["personal-id"])
+        XCTAssertEqual(procedures.map { $0["deadline"] as! String }, ["2026-11-20", "2026-11-20", "2026-11-23", "2026-11-24", "2026-11-24"])
+        XCTAssertEqual(procedures[3]["waits_on"] as? [String], ["personal-id", "certificate-copy"])
         // Names are stored NFC; the declaration comes back normalised.
         let declaration = dossier["declaration"] as! [String: Any]
         XCTAssertEqual((declaration["child"] as? [String: Any])?["full_name"] as? String, "Nguyễn Thị Ánh")
@@ -54,7 +54,7 @@ final class RegisterTests: XCTestCase {
         let dossier = try box.ok("register-birth", stdin: Declarations.text(declaration)).json()
         let deadlines = (dossier["procedures"] as! [[String: Any]]).map { $0["deadline"] as! String }
         // After 15:00 on a Friday the file counts from Monday 23; residence + 5 working days = Monday 30.
-        XCTAssertEqual(deadlines, ["2026-11-23", "2026-11-24", "2026-11-30", "2026-11-25"])
+        XCTAssertEqual(deadlines, ["2026-11-23", "2026-11-23", "2026-11-24", "2026-11-30", "2026-11-25"])
     }
 
     func testDeathRegistrationPicksTheFuneralBenefitByEntitlement() throws {
@@ -62,9 +62,9 @@ final class RegisterTests: XCTestCase {
         try box.ok("init")
         let allowance = try box.ok("register-death", stdin: Declarations.text(Declarations.death())).json()
         XCTAssertEqual((allowance["procedures"] as! [[String: Any]]).map { $0["code"] as! String },
-                       ["death-registration", "residence-deletion", "funeral-allowance"])
+                       ["death-registration", "certificate-copy", "residence-deletion", "funeral-allowance"])
         XCTAssertEqual((allowance["benefit"] as? [String: Any])?["amount_vnd"] as? Int, 23_400_000)
-        XCTAssertEqual((allowance["procedures"] as! [[String: Any]]).map { $0["state"] as! String }, ["done", "ready", "ready"])
+        XCTAssertEqual((allowance["procedures"] as! [[String: Any]]).map { $0["state"] as! String }, ["done", "ready", "waiting", "waiting"])
 
         var support = Declarations.death(personalID: "040058000111", pensioner: false)
         support = setting(support, "entitlement", ["social_assistance": true])
@@ -75,7 +75,7 @@ final class RegisterTests: XCTestCase {
         var none = Declarations.death(personalID: "040058000222", compulsoryMonths: 11, pensioner: false)
         none = setting(none, "beneficiary", nil)
         let noneDossier = try box.ok("register-death", stdin: Declarations.text(none)).json()
-        XCTAssertEqual((noneDossier["procedures"] as! [[String: Any]]).count, 2)
+        XCTAssertEqual((noneDossier["procedures"] as! [[String: Any]]).count, 3)
         let benefit = noneDossier["benefit"] as! [String: Any]
         XCTAssertEqual(benefit["kind"] as? String, "none")
         XCTAssertTrue((benefit["reason"] as? String ?? "").contains("under 12 months"))

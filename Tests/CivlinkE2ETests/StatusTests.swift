@@ -22,7 +22,7 @@ final class StatusTests: XCTestCase {
         XCTAssertEqual(json["format"] as? String, "civlink.status/1")
         XCTAssertEqual(json["id"] as? String, birth)
         let procedures = json["procedures"] as! [[String: Any]]
-        XCTAssertEqual(procedures.map { $0["overdue"] as! Bool }, [false, false, false, false])
+        XCTAssertEqual(procedures.map { $0["overdue"] as! Bool }, [false, false, false, false, false])
         let timeline = json["timeline"] as! [[String: Any]]
         XCTAssertEqual(timeline.map { $0["event"] as! String }, ["registered"])
         XCTAssertEqual(timeline.first?["actor"] as? String, "officer-test")
@@ -30,15 +30,15 @@ final class StatusTests: XCTestCase {
     }
 
     func testOverdueIsComputedFromTheClock() throws {
-        let (box, birth, _) = try registeredBox()
-        // Tuesday 24 November has passed the ID-number deadline (Monday 23) but not the others'.
+        let (box, birth, death) = try registeredBox()
+        // Tuesday 24 November has passed the copy's (Friday 20) and the ID number's (Monday 23) deadlines.
         box.environment["CIVLINK_NOW"] = "2026-11-24T10:00:00+07:00"
         let procedures = try box.ok("status", birth, "--format", "json").json()["procedures"] as! [[String: Any]]
-        XCTAssertEqual(procedures.map { $0["overdue"] as! Bool }, [false, true, false, false])
+        XCTAssertEqual(procedures.map { $0["overdue"] as! Bool }, [false, true, true, false, false])
         let overdue = try box.ok("status", "--list", "--overdue", "--format", "json").jsonLines()
-        XCTAssertEqual(overdue.map { $0["id"] as! String }, [birth])
-        XCTAssertEqual(overdue.first?["overdue"] as? [String], ["personal-id"])
-        box.environment["CIVLINK_NOW"] = "2026-11-21T10:00:00+07:00"
+        XCTAssertEqual(overdue.map { $0["id"] as! String }, [birth, death])
+        XCTAssertEqual(overdue.first?["overdue"] as? [String], ["certificate-copy", "personal-id"])
+        box.environment["CIVLINK_NOW"] = "2026-11-20T16:00:00+07:00"
         XCTAssertEqual(try box.ok("status", "--list", "--overdue", "--format", "json").stdout, "")
     }
 
@@ -46,7 +46,8 @@ final class StatusTests: XCTestCase {
         let (box, birth, death) = try registeredBox()
         XCTAssertEqual(try box.ok("status", "--list", "--format", "json").jsonLines().map { $0["id"] as! String }, [birth, death])
         XCTAssertEqual(try box.ok("status", "--list", "--group", "death", "--format", "json").jsonLines().map { $0["id"] as! String }, [death])
-        XCTAssertEqual(try box.ok("status", "--list", "--state", "waiting", "--format", "json").jsonLines().map { $0["id"] as! String }, [birth])
+        XCTAssertEqual(try box.ok("status", "--list", "--state", "waiting", "--group", "birth", "--format", "json").jsonLines().map { $0["id"] as! String }, [birth])
+        XCTAssertEqual(try box.ok("status", "--list", "--state", "completed", "--format", "json").stdout, "")
         XCTAssertEqual(try box.ok("status", "--list", "--commune", "00001", "--format", "json").stdout, "")
         let table = try box.ok("status", "--list").stdout
         XCTAssertTrue(table.hasPrefix("ID "), table)
