@@ -69,9 +69,9 @@ final class Sandbox: @unchecked Sendable {
     }
 
     @discardableResult
-    func run(_ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:]) throws -> RunResult {
+    func run(_ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:], executable: String? = nil) throws -> RunResult {
         let process = Process()
-        process.executableURL = Sandbox.binary
+        process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Sandbox.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         process.environment = environment.merging(extra) { $1 }
