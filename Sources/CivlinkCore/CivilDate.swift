@@ -69,7 +69,7 @@ public struct CivilDate: Comparable, Hashable, Sendable, CustomStringConvertible
     public var isWeekend: Bool { weekday >= 6 }
 
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
     }
 
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }
@@ -155,13 +155,13 @@ public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible
     /// RFC 3339 in Vietnam time, e.g. 2026-11-20T09:30:00+07:00.
     public var description: String {
         let s = localSecondsOfDay
-        return "\(localDate)T" + String(format: "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) + "+07:00"
+        return "\(localDate)T" + pad(s / 3600, 2) + ":" + pad(s / 60 % 60, 2) + ":" + pad(s % 60, 2) + "+07:00"
     }
 
     /// Shorter form for tables: 2026-11-20 09:30.
     public var shortDescription: String {
         let s = localSecondsOfDay
-        return "\(localDate) " + String(format: "%02d:%02d", s / 3600, s / 60 % 60)
+        return "\(localDate) " + pad(s / 3600, 2) + ":" + pad(s / 60 % 60, 2)
     }
 
     /// The first instant of the local day after `date`: a deadline ends there.
@@ -175,4 +175,10 @@ public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible
 private func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
     let q = a / b
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+}
+
+/// Zero-padded decimal, without the cost of String(format:) on hot paths.
+func pad(_ value: Int, _ width: Int) -> String {
+    let digits = String(value)
+    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
 }

@@ -11,6 +11,17 @@ public struct ProcedureRecord: Sendable {
     public let deadline: CivilDate
     public let result: JSON?
 
+    init(planned: PlannedProcedure, since: Timestamp) {
+        code = planned.kind.code
+        agency = planned.kind.agency.rawValue
+        state = planned.state
+        waitsOn = planned.waitsOn
+        self.since = since
+        deadlineDays = planned.deadlineDays
+        deadline = planned.deadline
+        result = nil
+    }
+
     init(row: [SQLValue]) throws {
         code = row[0].string ?? ""
         agency = row[1].string ?? ""
@@ -76,6 +87,23 @@ public struct DossierRecord: Sendable {
         late = row[9].int == 1
         declaration = try JSONReader.parse(row[10].string ?? "{}")
         benefit = try JSONReader.parse(row[11].string ?? "null")
+        self.procedures = procedures
+    }
+
+    init(id: String, declaration: Declaration, registerYear: Int, registerNumber: Int, registeredAt: Timestamp, benefit: JSON,
+         procedures: [ProcedureRecord]) {
+        self.id = id
+        group = declaration.group
+        province = declaration.province
+        commune = declaration.commune
+        self.registerYear = registerYear
+        self.registerNumber = registerNumber
+        receivedAt = declaration.receivedAt
+        self.registeredAt = registeredAt
+        eventDate = declaration.eventDate
+        late = declaration.late
+        self.declaration = declaration.normalised
+        self.benefit = benefit
         self.procedures = procedures
     }
 

@@ -267,77 +267,102 @@ extension JSON {
     /// Compact JSON in member order (`sortKeys` false) or with keys sorted by UTF-16 code units
     /// and numbers in ECMAScript form: the RFC 8785 canonical form when `sortKeys` is true.
     public func serialized(sortKeys: Bool = false) -> String {
-        var out = ""
+        String(decoding: bytes(sortKeys: sortKeys), as: UTF8.self)
+    }
+
+    /// The serialised bytes; the fast path every writer uses.
+    public func bytes(sortKeys: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(to: &out, sortKeys: sortKeys, indent: nil, level: 0)
         return out
     }
 
     /// Indented output for people.
     public func pretty() -> String {
-        var out = ""
-        write(to: &out, sortKeys: false, indent: "  ", level: 0)
-        return out
+        var out: [UInt8] = []
+        write(to: &out, sortKeys: false, indent: Array("  ".utf8), level: 0)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The RFC 8785 (JCS) canonical bytes.
-    public var canonicalData: Data { Data(serialized(sortKeys: true).utf8) }
+    public var canonicalData: Data { Data(bytes(sortKeys: true)) }
 
-    private func write(to out: inout String, sortKeys: Bool, indent: String?, level: Int) {
+    private static func newline(_ out: inout [UInt8], _ indent: [UInt8]?, _ level: Int) {
+        guard let indent else { return }
+        out.append(0x0A)
+        for _ in 0..<level { out.append(contentsOf: indent) }
+    }
+
+    private func write(to out: inout [UInt8], sortKeys: Bool, indent: [UInt8]?, level: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let n): out += JSON.formatNumber(n)
+        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        case .bool(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case .number(let n): out.append(contentsOf: JSON.formatNumber(n).utf8)
         case .string(let s): JSON.writeString(s, to: &out)
         case .array(let elements):
-            if elements.isEmpty { out += "[]"; return }
-            out += "["
+            if elements.isEmpty { out.append(contentsOf: [0x5B, 0x5D]); return }
+            out.append(0x5B)
             for (i, element) in elements.enumerated() {
-                if i > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
+                if i > 0 { out.append(0x2C) }
+                JSON.newline(&out, indent, level + 1)
                 element.write(to: &out, sortKeys: sortKeys, indent: indent, level: level + 1)
             }
-            if let indent { out += "\n" + String(repeating: indent, count: level) }
-            out += "]"
+            JSON.newline(&out, indent, level)
+            out.append(0x5D)
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
+            if members.isEmpty { out.append(contentsOf: [0x7B, 0x7D]); return }
             let ordered = sortKeys ? members.sorted { $0.0.utf16.lexicographicallyPrecedes($1.0.utf16) } : members
-            out += "{"
+            out.append(0x7B)
             for (i, (key, value)) in ordered.enumerated() {
-                if i > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
+                if i > 0 { out.append(0x2C) }
+                JSON.newline(&out, indent, level + 1)
                 JSON.writeString(key, to: &out)
-                out += indent == nil ? ":" : ": "
+                out.append(0x3A)
+                if indent != nil { out.append(0x20) }
                 value.write(to: &out, sortKeys: sortKeys, indent: indent, level: level + 1)
             }
-            if let indent { out += "\n" + String(repeating: indent, count: level) }
-            out += "}"
+            JSON.newline(&out, indent, level)
+            out.append(0x7D)
         }
     }
 
-    static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{00}"..."\u{1F}":
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Escapes only what RFC 8785 escapes: quote, backslash and control characters; everything
+    /// else is copied as UTF-8.
+    static func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        let plain = s.utf8.withContiguousStorageIfAvailable { buffer in
+            !buffer.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+        } ?? false
+        if plain {
+            out.append(contentsOf: s.utf8)
+            out.append(0x22)
+            return
+        }
+        for byte in s.utf8 {
+            switch byte {
+            case 0x22: out.append(0x5C); out.append(0x22)
+            case 0x5C: out.append(0x5C); out.append(0x5C)
+            case 0x08: out.append(0x5C); out.append(0x62)
+            case 0x0C: out.append(0x5C); out.append(0x66)
+            case 0x0A: out.append(0x5C); out.append(0x6E)
+            case 0x0D: out.append(0x5C); out.append(0x72)
+            case 0x09: out.append(0x5C); out.append(0x74)
+            case 0x00..<0x20:
+                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
+            default: out.append(byte)
             }
         }
-        out += "\""
+        out.append(0x22)
     }
 
     /// ECMAScript Number::toString (ECMA-262 7.1.12.1), as RFC 8785 requires: the shortest digits
     /// that round-trip, plain notation for exponents -7 < n <= 21, exponent notation otherwise.
     public static func formatNumber(_ value: Double) -> String {
         if value == 0 { return "0" }
+        if value.rounded() == value && abs(value) < 1e15 { return String(Int64(value)) }
         if value < 0 { return "-" + formatNumber(-value) }
         // Swift's description gives the shortest round-trip digits; take them apart.
         let described = "\(value)"

@@ -8,6 +8,10 @@ public final class Ledger {
     public private(set) var reference: ReferenceData
     public private(set) var planner: ProcedurePlanner
     public static let genesisHash = String(repeating: "0", count: 64)
+    /// The last event's sequence number and hash, known only while this process holds the write
+    /// lock (inside `write`), so a batch does not look them up for every event.
+    private var chainHead: (seq: Int64, hash: String)?
+    private var writing = false
 
     /// Opens an existing ledger, migrating an older schema. `create` makes a new one (mode 0600).
     public init(path: String, create: Bool = false, readOnly: Bool = false) throws {
@@ -94,18 +98,40 @@ public final class Ledger {
         planner = ProcedurePlanner(calendar: calendar, deadlineOverrides: planner.deadlineOverrides)
     }
 
+    /// A write transaction (BEGIN IMMEDIATE) for ledger changes.
+    public func write<T>(_ body: () throws -> T) throws -> T {
+        try database.writeTransaction {
+            writing = true
+            chainHead = nil
+            defer {
+                writing = false
+                chainHead = nil
+            }
+            return try body()
+        }
+    }
+
     // MARK: Events
 
     /// Appends an event to the hash chain. Call inside a write transaction.
     @discardableResult
     public func appendEvent(dossier: String, at: Timestamp, actor: String, kind: String, procedure: String?, detail: JSON) throws -> Int64 {
-        let previous = try database.scalar("SELECT hash FROM events ORDER BY seq DESC LIMIT 1").string ?? Ledger.genesisHash
-        let seq = (try database.scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM events").int).map(Int64.init) ?? 1
+        let head: (seq: Int64, hash: String)
+        if writing, let cached = chainHead {
+            head = cached
+        } else {
+            let row = try database.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").first
+            head = (Int64(row?[0].int ?? 0), row?[1].string ?? Ledger.genesisHash)
+        }
+        let seq = head.seq + 1
+        let previous = head.hash
         let event = LedgerEvent(seq: seq, dossier: dossier, at: at, actor: actor, kind: kind, procedure: procedure, detail: detail, previousHash: previous)
+        let hash = event.hash
         try database.run("INSERT INTO events(seq, dossier_id, at, actor, kind, procedure, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
             .integer(seq), .text(dossier), .integer(at.seconds), .text(actor), .text(kind), SQLValue(procedure),
-            .text(detail.serialized(sortKeys: true)), .text(previous), .text(event.hash),
+            .text(detail.serialized(sortKeys: true)), .text(previous), .text(hash),
         ])
+        if writing { chainHead = (seq, hash) }
         return seq
     }
 
@@ -166,7 +192,8 @@ public final class Ledger {
             ("register", .object([("book", .string(declaration.group.rawValue)), ("year", .int(year)), ("number", .int(number))])),
             ("procedures", .object(plan.map { ($0.kind.code, .string($0.state.rawValue)) })),
         ]))
-        return try dossier(id.text)
+        return DossierRecord(id: id.text, declaration: declaration, registerYear: year, registerNumber: number, registeredAt: now,
+                             benefit: benefit, procedures: plan.map { ProcedureRecord(planned: $0, since: now) })
     }
 
     // MARK: Changing state

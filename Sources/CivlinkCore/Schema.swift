@@ -27,14 +27,17 @@ public struct Schema: Sendable {
     }
 
     public let fields: [Field]
+    private let known: Set<String>
 
-    public init(_ fields: [Field]) { self.fields = fields }
+    public init(_ fields: [Field]) {
+        self.fields = fields
+        known = Set(fields.map(\.name))
+    }
 
     public func validate(_ value: JSON, path: String = "") throws -> JSON {
         guard case .object(let members) = value else {
             throw ValidationError(path, "must be a JSON object")
         }
-        let known = Set(fields.map(\.name))
         for (key, _) in members where !known.contains(key) {
             throw ValidationError(join(path, key), "unknown field (allowed: \(fields.map(\.name).joined(separator: ", ")))")
         }

@@ -6,7 +6,8 @@ import Foundation
 /// cannot exhaust memory.
 struct LineReader {
     private let handle: FileHandle
-    private var buffer = Data()
+    private var buffer: [UInt8] = []
+    private var start = 0
     private var eof = false
     private(set) var lineNumber = 0
     let maxLineBytes: Int
@@ -19,26 +20,33 @@ struct LineReader {
     /// The next line (without its newline) and its number; `data` is nil when the line was too long.
     mutating func next() -> (number: Int, data: Data?)? {
         var tooLong = false
+        var searchFrom = start
         while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
-                let line = buffer[buffer.startIndex..<newline]
-                buffer.removeSubrange(buffer.startIndex...newline)
+            if let newline = buffer[searchFrom...].firstIndex(of: 0x0A) {
+                let line = buffer[start..<newline]
+                start = newline + 1
                 lineNumber += 1
                 return (lineNumber, tooLong || line.count > maxLineBytes ? nil : Data(line))
             }
-            if buffer.count > maxLineBytes {
+            if buffer.count - start > maxLineBytes {
                 tooLong = true
                 buffer.removeAll(keepingCapacity: true)
+                start = 0
             }
             if eof {
-                if buffer.isEmpty && !tooLong { return nil }
-                let line = buffer
+                if buffer.count == start && !tooLong { return nil }
+                let line = buffer[start...]
                 buffer.removeAll()
+                start = 0
                 lineNumber += 1
-                return (lineNumber, tooLong ? nil : line)
+                return (lineNumber, tooLong ? nil : Data(line))
             }
+            // Drop consumed bytes only when refilling, so each byte is moved at most once.
+            buffer.removeSubrange(0..<start)
+            start = 0
+            searchFrom = buffer.count
             let chunk = handle.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { eof = true } else { buffer.append(chunk) }
+            if chunk.isEmpty { eof = true } else { buffer.append(contentsOf: chunk) }
         }
     }
 }

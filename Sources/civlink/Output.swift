@@ -12,6 +12,12 @@ final class Output {
         if buffer.count > 64 * 1024 { flush() }
     }
 
+    func line(_ json: JSON) {
+        buffer.append(contentsOf: json.bytes())
+        buffer.append(0x0A)
+        if buffer.count > 64 * 1024 { flush() }
+    }
+
     func flush() {
         guard !buffer.isEmpty else { return }
         FileHandle.standardOutput.write(buffer)

@@ -40,10 +40,10 @@ struct Registration {
         let now = try context.now()
         if !arguments.has("--batch") {
             let declaration = try Declaration.parse(try context.readInput(path), group: group, now: now, reference: ledger.reference)
-            let dossier = try ledger.database.writeTransaction {
+            let dossier = try ledger.write {
                 try ledger.register(declaration, actor: context.actor, now: now)
             }
-            context.output.line(dossier.dossierJSON(now: now).serialized())
+            context.output.line(dossier.dossierJSON(now: now))
             return .ok
         }
         return try runBatch(path: path, ledger: ledger, now: now)
@@ -63,21 +63,21 @@ struct Registration {
 
         func commit() throws {
             guard !pending.isEmpty else { return }
-            var printed: [String] = []
-            try ledger.database.writeTransaction {
+            var printed: [JSON] = []
+            try ledger.write {
                 for (number, declaration) in pending {
                     do {
-                        let dossier = try ledger.database.savepoint {
-                            try ledger.register(declaration, actor: context.actor, now: now)
-                        }
-                        printed.append(dossier.dossierJSON(now: now).serialized())
+                        // A duplicate is found before anything is written; any other error aborts
+                        // the whole chunk, so no savepoint is needed per line.
+                        let dossier = try ledger.register(declaration, actor: context.actor, now: now)
+                        printed.append(dossier.dossierJSON(now: now))
                     } catch let error as DuplicateError {
                         failures += 1
                         Diagnostics.error("line \(number): \(error.message)")
                     }
                 }
             }
-            printed.forEach(context.output.line)
+            printed.forEach { context.output.line($0) }
             context.output.flush()
             pending.removeAll(keepingCapacity: true)
         }

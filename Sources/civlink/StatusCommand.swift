@@ -32,7 +32,7 @@ enum StatusCommand: Command {
         let events = try ledger.events(of: id.text)
         switch format {
         case .json:
-            context.output.line(dossier.statusJSON(now: now, events: events).serialized())
+            context.output.line(dossier.statusJSON(now: now, events: events))
         case .table:
             show(dossier, events: events, now: now, output: context.output)
         }
@@ -84,7 +84,7 @@ enum StatusCommand: Command {
         var rows: [[String]] = []
         try ledger.list(filter, now: now) { summary in
             switch format {
-            case .json: output.line(summary.json.serialized())
+            case .json: output.line(summary.json)
             case .table:
                 rows.append([summary.id, summary.group, summary.commune, "\(summary.registerNumber)/\(summary.registerYear)",
                              summary.receivedAt.shortDescription, "\(summary.openCount)",
