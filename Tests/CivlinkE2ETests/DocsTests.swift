@@ -61,7 +61,10 @@ final class DocsTests: XCTestCase {
         XCTAssertFalse(pages.isEmpty)
         let box = try Sandbox()
         for page in pages {
-            let rendered = try box.run(["-mandoc", "-Tutf8", "-ww", "-z", root.appendingPathComponent("man/\(page)").path], executable: "/usr/bin/groff")
+            let path = root.appendingPathComponent("man/\(page)").path
+            let lint = try box.run(["-Tlint", "-W", "warning", path], executable: "/usr/bin/mandoc")
+            XCTAssertEqual(lint.status, 0, "mandoc -Tlint: \(lint.stdout)\(lint.stderr)")
+            let rendered = try box.run(["-mandoc", "-Tutf8", "-ww", "-z", path], executable: "/usr/bin/groff")
             XCTAssertEqual(rendered.status, 0, page)
             XCTAssertEqual(rendered.stderr, "", "\(page) has warnings")
         }
