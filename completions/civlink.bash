@@ -9,7 +9,7 @@ _civlink() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     cmd=${COMP_WORDS[1]}
-    local commands="init register-birth register-death status"
+    local commands="init register-birth register-death status backup"
     local global="--ledger --actor --holidays --help --version"
 
     if [ "$COMP_CWORD" -eq 1 ]; then
@@ -25,7 +25,7 @@ _civlink() {
     esac
     local opts=""
     case "$cmd" in
-        init) opts="--format" ;;
+        init|backup) opts="--format" ;;
         register-birth|register-death) opts="--batch" ;;
         status) opts="--format --list --state --group --commune --overdue" ;;
     esac
@@ -34,7 +34,7 @@ _civlink() {
         return
     fi
     case "$cmd" in
-        register-birth|register-death) COMPREPLY=($(compgen -f -- "$cur")) ;;
+        register-birth|register-death|backup) COMPREPLY=($(compgen -f -- "$cur")) ;;
         status) COMPREPLY=($(compgen -W "$(_civlink_dossier_ids)" -- "$cur")) ;;
     esac
 }

@@ -10,6 +10,7 @@ static var commands: [Command.Type] {[
     RegisterBirthCommand.self,
     RegisterDeathCommand.self,
     StatusCommand.self,
+    BackupCommand.self,
 ]}
 
 static func topLevelHelp() -> String {

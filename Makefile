@@ -1,0 +1,38 @@
+# civlink: build, test, install.
+#   make                      release build
+#   make test                 the test suite (same as `swift test`)
+#   make install PREFIX=/usr/local [DESTDIR=/tmp/pkg] [BIN=path/to/civlink]
+#   make uninstall PREFIX=/usr/local [DESTDIR=...]
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR := $(DESTDIR)$(PREFIX)/bin
+MANDIR := $(DESTDIR)$(PREFIX)/share/man
+BASHDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHDIR := $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+FISHDIR := $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+MAN1 := $(wildcard man/*.1)
+MAN5 := $(wildcard man/*.5)
+
+.PHONY: all build test install uninstall
+all: build
+
+build:
+	swift build -c release
+
+test:
+	swift test
+
+# BIN names an already built binary (packagers, tests); without it the release build is used.
+install: $(if $(BIN),,build)
+	install -d "$(BINDIR)" "$(MANDIR)/man1" "$(MANDIR)/man5" "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)"
+	install -m 0755 "$(if $(BIN),$(BIN),$$(swift build -c release --show-bin-path)/civlink)" "$(BINDIR)/civlink"
+	install -m 0644 $(MAN1) "$(MANDIR)/man1/"
+	install -m 0644 $(MAN5) "$(MANDIR)/man5/"
+	install -m 0644 completions/civlink.bash "$(BASHDIR)/civlink"
+	install -m 0644 completions/_civlink "$(ZSHDIR)/_civlink"
+	install -m 0644 completions/civlink.fish "$(FISHDIR)/civlink.fish"
+
+uninstall:
+	rm -f "$(BINDIR)/civlink" "$(BASHDIR)/civlink" "$(ZSHDIR)/_civlink" "$(FISHDIR)/civlink.fish"
+	rm -f $(addprefix "$(MANDIR)/man1/,$(addsuffix ",$(notdir $(MAN1))))
+	rm -f $(addprefix "$(MANDIR)/man5/,$(addsuffix ",$(notdir $(MAN5))))

@@ -1,0 +1,72 @@
+import Foundation
+import XCTest
+
+final class OperationsTests: XCTestCase {
+    func testBackupWhileAnotherProcessRegisters() throws {
+        let box = try Sandbox()
+        try box.ok("init")
+        let lines = (0..<2000).map { i in
+            Declarations.text(Declarations.birth(childName: "Con \(i)", motherID: String(format: "040195%06d", i), certificate: "BK\(i)"))
+        }
+        let input = try box.write("births.jsonl", lines.joined(separator: "\n"))
+        let writer = Process()
+        writer.executableURL = Sandbox.binary
+        writer.arguments = ["register-birth", "--batch", input]
+        writer.environment = box.environment
+        writer.standardOutput = FileHandle.nullDevice
+        try writer.run()
+        let backup = box.path("copy.db")
+        let result = try box.run("backup", backup, "--format", "json")
+        writer.waitUntilExit()
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(writer.terminationStatus, 0)
+        let copied = try result.json()["dossiers"] as! Int
+        XCTAssertEqual(try Process.capture("/usr/bin/sqlite3", [backup, "PRAGMA integrity_check;"]), "ok\n")
+        // The copy is a ledger in its own right, with every procedure of every dossier it holds.
+        let listed = try box.run(["status", "--list", "--format", "json", "--ledger", backup])
+        XCTAssertEqual(try listed.jsonLines().count, copied)
+        XCTAssertEqual(try Process.capture("/usr/bin/sqlite3", [backup, "SELECT count(*) FROM procedures;"]), "\(copied * 5)\n")
+        let mode = try FileManager.default.attributesOfItem(atPath: backup)[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o600)
+        XCTAssertEqual(try box.run("backup", backup).status, 73)
+    }
+
+    func testMakeInstallAndUninstallIntoATemporaryPrefix() throws {
+        let box = try Sandbox()
+        let prefix = box.path("prefix")
+        let make = try box.run(["-C", Sandbox.repositoryRoot.path, "install", "PREFIX=\(prefix)", "BIN=\(Sandbox.binary.path)"], executable: "/usr/bin/make")
+        XCTAssertEqual(make.status, 0, make.stderr)
+        let installed = try box.run(["--version"], executable: prefix + "/bin/civlink")
+        XCTAssertTrue(installed.stdout.hasPrefix("civlink "), installed.stdout)
+        for file in ["share/bash-completion/completions/civlink", "share/zsh/site-functions/_civlink", "share/fish/vendor_completions.d/civlink.fish",
+                     "share/man/man5/civlink-dossier.5"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: prefix + "/" + file), file)
+        }
+        let pages = try FileManager.default.contentsOfDirectory(atPath: prefix + "/share/man/man1")
+        XCTAssertGreaterThanOrEqual(pages.count, 5)
+        for page in pages {
+            let rendered = try box.run(["-Tutf8", prefix + "/share/man/man1/" + page], executable: "/usr/bin/mandoc")
+            XCTAssertEqual(rendered.status, 0, page)
+            // mandoc marks bold as character, backspace, character.
+            let plain = rendered.stdout.replacingOccurrences(of: ".\u{8}", with: "", options: .regularExpression)
+            XCTAssertTrue(plain.contains("NAME"), page)
+        }
+        let man = try box.run(["-M", prefix + "/share/man", "-P", "cat", "civlink"], executable: "/usr/bin/man")
+        XCTAssertTrue(man.stdout.replacingOccurrences(of: ".\u{8}", with: "", options: .regularExpression).contains("register-birth"), man.stderr)
+
+        let staged = box.path("stage")
+        let withDestdir = try box.run(["-C", Sandbox.repositoryRoot.path, "install", "PREFIX=/usr", "DESTDIR=\(staged)", "BIN=\(Sandbox.binary.path)"],
+                                      executable: "/usr/bin/make")
+        XCTAssertEqual(withDestdir.status, 0, withDestdir.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: staged + "/usr/bin/civlink"))
+
+        let uninstall = try box.run(["-C", Sandbox.repositoryRoot.path, "uninstall", "PREFIX=\(prefix)"], executable: "/usr/bin/make")
+        XCTAssertEqual(uninstall.status, 0, uninstall.stderr)
+        let left = FileManager.default.enumerator(atPath: prefix)!.compactMap { $0 as? String }.filter {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: prefix + "/" + $0, isDirectory: &isDirectory)
+            return !isDirectory.boolValue
+        }
+        XCTAssertEqual(left, [], "files left after uninstall")
+    }
+}
