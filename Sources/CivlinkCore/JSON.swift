@@ -50,7 +50,7 @@ public struct JSONLimits: Sendable {
     public var maxBytes: Int
     public var maxDepth: Int
     public var maxStringBytes: Int
-    public static let declaration = JSONLimits(maxBytes: 64 * 1024, maxDepth: 16, maxStringBytes: 4096)
+    public static let declaration = JSONLimits(maxBytes: 64 * 1024, maxDepth: 16, maxStringBytes: 64 * 1024)
     public static let document = JSONLimits(maxBytes: 16 * 1024 * 1024, maxDepth: 64, maxStringBytes: 8 * 1024 * 1024)
     public init(maxBytes: Int, maxDepth: Int, maxStringBytes: Int) {
         self.maxBytes = maxBytes

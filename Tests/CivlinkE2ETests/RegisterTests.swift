@@ -215,6 +215,11 @@ final class RegisterTests: XCTestCase {
 extension Process {
     /// Runs a tool and returns its standard output; throws when it fails.
     static func capture(_ tool: String, _ arguments: [String], stdin: Data? = nil) throws -> String {
+        String(decoding: try captureData(tool, arguments, stdin: stdin), as: UTF8.self)
+    }
+
+    /// The tool's standard output as bytes, unrepaired.
+    static func captureData(_ tool: String, _ arguments: [String], stdin: Data? = nil) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
@@ -230,6 +235,6 @@ extension Process {
         guard process.terminationStatus == 0 else {
             throw NSError(domain: "capture", code: Int(process.terminationStatus), userInfo: [NSLocalizedDescriptionKey: "\(tool) failed"])
         }
-        return String(decoding: data, as: UTF8.self)
+        return data
     }
 }
