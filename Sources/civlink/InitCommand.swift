@@ -24,7 +24,7 @@ enum InitCommand: Command {
                 ("ledger", .string(context.ledgerPath)), ("schema_version", .int(version)),
             ]).serialized())
         case .table:
-            context.output.line("created ledger \(context.ledgerPath) (schema version \(version))")
+            context.output.line(Diagnostics.localized("created ledger \(context.ledgerPath) (schema version \(version))"))
         }
         return .ok
     }

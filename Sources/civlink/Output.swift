@@ -27,8 +27,16 @@ final class Output {
 
 /// Diagnostics on standard error.
 enum Diagnostics {
+    static var language: Language { Language.from(environment: ProcessInfo.processInfo.environment) }
+
+    /// Text for people, in their language.
+    static func localized(_ text: String) -> String { Localizer.translate(text, to: language) }
+
+    /// A table heading or label for people, in their language.
+    static func heading(_ text: String) -> String { Localizer.heading(text, to: language) }
+
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("civlink: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("civlink: \(localized(message))\n".utf8))
     }
 
     static func note(_ message: String) {
@@ -43,7 +51,7 @@ enum Diagnostics {
 
 /// Left-aligned columns for people.
 func table(_ header: [String], _ rows: [[String]]) -> [String] {
-    var widths = header.map(\.count)
+    var widths = header.map { Diagnostics.heading($0).count }
     for row in rows {
         for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
     }
@@ -52,6 +60,26 @@ func table(_ header: [String], _ rows: [[String]]) -> [String] {
             i == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
         }.joined(separator: "  ")
     }
-    let head = render(header)
+    let head = render(header.map(Diagnostics.heading))
     return [Diagnostics.useColour ? "\u{1B}[1m\(head)\u{1B}[0m" : head] + rows.map(render)
+}
+
+/// A progress line on standard error, only when it is a terminal; nothing in pipes, cron or logs.
+final class Progress {
+    private let enabled = isatty(STDERR_FILENO) == 1
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    func update(_ text: @autoclosure () -> String) {
+        guard enabled, Date().timeIntervalSince(lastDraw) > 0.2 else { return }
+        lastDraw = Date()
+        drawn = true
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(Diagnostics.localized(text()))".utf8))
+    }
+
+    func finish() {
+        guard enabled, drawn else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        drawn = false
+    }
 }

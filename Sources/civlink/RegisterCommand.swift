@@ -59,7 +59,10 @@ struct Registration {
         }
         var reader = LineReader(handle: handle, maxLineBytes: JSONLimits.declaration.maxBytes)
         var failures = 0
+        var registered = 0
         var pending: [(Int, Declaration)] = []
+        let progress = Progress()
+        defer { progress.finish() }
 
         func commit() throws {
             guard !pending.isEmpty else { return }
@@ -79,6 +82,8 @@ struct Registration {
             }
             printed.forEach { context.output.line($0) }
             context.output.flush()
+            registered += printed.count
+            progress.update("registered \(registered), refused \(failures)")
             pending.removeAll(keepingCapacity: true)
         }
 
@@ -93,6 +98,7 @@ struct Registration {
                 pending.append((number, try Declaration.parse(data, group: group, now: now, reference: ledger.reference)))
             } catch let error as ValidationError {
                 failures += 1
+                progress.finish()
                 Diagnostics.error("line \(number): \(error.message)")
             }
             if pending.count >= Registration.linesPerCommit { try commit() }

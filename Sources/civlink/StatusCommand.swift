@@ -40,11 +40,15 @@ enum StatusCommand: Command {
     }
 
     private static func show(_ dossier: DossierRecord, events: [LedgerEvent], now: Timestamp, output: Output) {
-        output.line("dossier   \(dossier.id) (\(dossier.group.rawValue), catalogue \(dossier.group.catalogueCode))")
-        output.line("register  \(dossier.group.rawValue) book \(dossier.registerYear), no. \(dossier.registerNumber); commune \(dossier.commune), province \(dossier.province)")
-        output.line("received  \(dossier.receivedAt.shortDescription)\(dossier.late ? " (late registration)" : "")")
+        func label(_ text: String) -> String {
+            let shown = Diagnostics.heading(text)
+            return shown + String(repeating: " ", count: max(1, 11 - shown.count))
+        }
+        output.line(label("dossier") + "\(dossier.id) (\(dossier.group.rawValue), catalogue \(dossier.group.catalogueCode))")
+        output.line(label("register") + "\(dossier.group.rawValue) book \(dossier.registerYear), no. \(dossier.registerNumber); commune \(dossier.commune), province \(dossier.province)")
+        output.line(label("received") + "\(dossier.receivedAt.shortDescription)\(dossier.late ? " (late registration)" : "")")
         if dossier.group == .death, let kind = dossier.benefit["kind"]?.stringValue {
-            var line = "benefit   \(kind)"
+            var line = label("benefit") + kind
             if let amount = dossier.benefit["amount_vnd"]?.intValue { line += ", \(amount) VND" }
             if let reason = dossier.benefit["reason"]?.stringValue { line += ": \(reason)" }
             output.line(line)
@@ -56,7 +60,7 @@ enum StatusCommand: Command {
         }
         table(["PROCEDURE", "AGENCY", "STATE", "SINCE", "DEADLINE", "OVERDUE", "WAITS ON"], rows).forEach(output.line)
         output.line("")
-        output.line("timeline")
+        output.line(Diagnostics.heading("timeline"))
         for event in events {
             output.line("  \(event.at.shortDescription)  \(event.actor)  \(event.kind)\(event.procedure.map { " \($0)" } ?? "")")
         }

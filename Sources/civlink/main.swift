@@ -32,11 +32,11 @@ static func topLevelHelp() -> String {
 /// The one place an error becomes an exit status.
 static func run(_ words: [String]) -> ExitCode {
     guard let first = words.first else {
-        Diagnostics.note(topLevelHelp())
+        Diagnostics.note(Diagnostics.localized(topLevelHelp()))
         return .usage
     }
     if first == "--help" || first == "-h" || first == "help" {
-        print(topLevelHelp())
+        print(Diagnostics.localized(topLevelHelp()))
         return .ok
     }
     if first == "--version" {
@@ -50,7 +50,7 @@ static func run(_ words: [String]) -> ExitCode {
     do {
         let arguments = try ParsedArguments.parse(Array(words.dropFirst()), options: command.options + globalOptions)
         if arguments.has("--help") {
-            print(helpText(for: command))
+            print(Diagnostics.localized(helpText(for: command)))
             return .ok
         }
         if arguments.has("--version") {

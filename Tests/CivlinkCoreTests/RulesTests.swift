@@ -46,3 +46,13 @@ final class RulesTests: XCTestCase {
         XCTAssertEqual(BaseSalaryTable.embedded.baseSalary(on: CivilDate("2024-06-30")!), 1_800_000)
     }
 }
+
+final class LocalizerTests: XCTestCase {
+    func testPhrasesAreReplacedOnlyWhereTheyStandAlone() {
+        XCTAssertEqual(Localizer.replaceWholePhrase("line", with: "dòng", in: "line 3: deadline: x"), "dòng 3: deadline: x")
+        XCTAssertEqual(Localizer.translate("received_at: is required", to: .vietnamese), "received_at: là bắt buộc")
+        XCTAssertEqual(Localizer.translate("received_at: is required", to: .english), "received_at: is required")
+        XCTAssertEqual(Language.from(environment: ["LANG": "vi_VN.UTF-8"]), .vietnamese)
+        XCTAssertEqual(Language.from(environment: ["LC_ALL": "C", "LANG": "vi_VN.UTF-8"]), .english)
+    }
+}
