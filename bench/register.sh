@@ -44,7 +44,7 @@ for id in $ids; do sqlite3 "$work/civlink.db" "SELECT * FROM dossiers WHERE id =
 t6=$(now)
 
 python3 - "$n" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$t6" "$(cat "$work/rss")" <<'PY'
-import sys
+import os, sys
 n, t0, t1, t2, t3, t4, t5, t6 = int(sys.argv[1]), *map(float, sys.argv[2:9])
 rss_kb = int(sys.argv[9])
 civ = n / (t1 - t0)
@@ -55,4 +55,10 @@ print(f"{'figure':42} {'civlink':>12} {'baseline':>12} {'ratio':>7} {'floor':>7}
 print(f"{'register --batch, dossiers/s':42} {civ:12.0f} {base:12.0f} {civ/base:7.2f} {'>=0.50':>7}")
 print(f"{'register --batch, peak memory MiB':42} {rss_kb/1024:12.1f} {'':>12} {'':>7} {'':>7}")
 print(f"{'status ID (process), ms':42} {status_ms:12.2f} {query_ms:12.2f} {status_ms/query_ms:7.2f} {'':>7}")
+# Rows for bench/run: figure, civlink, baseline, ratio, floor (">=x" or "<=x" on the ratio, or "-").
+if os.environ.get("BENCH_TSV"):
+    with open(os.environ["BENCH_TSV"], "a") as f:
+        f.write(f"register --batch {n} births, dossiers/s\t{civ:.0f}\t{base:.0f}\t{civ/base:.2f}\t>=0.5\n")
+        f.write(f"register --batch peak memory, MiB\t{rss_kb/1024:.1f}\t-\t-\t-\n")
+        f.write(f"status ID vs sqlite3 point query, ms\t{status_ms:.2f}\t{query_ms:.2f}\t{status_ms/query_ms:.2f}\t-\n")
 PY
