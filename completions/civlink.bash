@@ -9,7 +9,7 @@ _civlink() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     cmd=${COMP_WORDS[1]}
-    local commands="init register-birth register-death status backup"
+    local commands="init register-birth register-death status backup doctor"
     local global="--ledger --actor --holidays --help --version"
 
     if [ "$COMP_CWORD" -eq 1 ]; then
@@ -25,7 +25,7 @@ _civlink() {
     esac
     local opts=""
     case "$cmd" in
-        init|backup) opts="--format" ;;
+        init|backup|doctor) opts="--format" ;;
         register-birth|register-death) opts="--batch" ;;
         status) opts="--format --list --state --group --commune --overdue" ;;
     esac

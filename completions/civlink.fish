@@ -4,13 +4,14 @@ function __civlink_dossier_ids
     civlink status --list --format json 2>/dev/null | sed -n 's/^{"id":"\([^"]*\)".*/\1/p'
 end
 
-set -l commands init register-birth register-death status backup
+set -l commands init register-birth register-death status backup doctor
 complete -c civlink -f
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a init -d 'create a new ledger'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a register-birth -d 'register a birth'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a register-death -d 'register a death'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a status -d 'show or list dossiers'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a backup -d 'copy the ledger while in use'
+complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a doctor -d 'check and say what to fix first'
 
 complete -c civlink -l ledger -r -F -d 'ledger file'
 complete -c civlink -l actor -r -d 'who is acting'
@@ -18,7 +19,7 @@ complete -c civlink -l holidays -r -F -d 'holiday file'
 complete -c civlink -l help -d 'show help'
 complete -c civlink -l version -d 'print the version'
 
-complete -c civlink -n "__fish_seen_subcommand_from init status backup" -l format -r -a 'table json' -d 'output format'
+complete -c civlink -n "__fish_seen_subcommand_from init status backup doctor" -l format -r -a 'table json' -d 'output format'
 complete -c civlink -n "__fish_seen_subcommand_from register-birth register-death" -l batch -d 'JSON Lines in and out'
 complete -c civlink -n "__fish_seen_subcommand_from register-birth register-death backup" -F
 complete -c civlink -n "__fish_seen_subcommand_from status" -l list -d 'list dossiers'

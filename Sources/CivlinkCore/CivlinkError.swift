@@ -4,6 +4,8 @@ import Foundation
 public enum ExitCode: Int32, Sendable {
     case ok = 0
     case failure = 1
+    /// Only warnings (doctor): something needs a person, nothing is broken.
+    case warnings = 2
     case usage = 64
     case dataError = 65
     case noInput = 66

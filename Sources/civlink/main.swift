@@ -11,6 +11,7 @@ static var commands: [Command.Type] {[
     RegisterDeathCommand.self,
     StatusCommand.self,
     BackupCommand.self,
+    DoctorCommand.self,
 ]}
 
 static func topLevelHelp() -> String {

@@ -70,3 +70,30 @@ final class OperationsTests: XCTestCase {
         XCTAssertEqual(left, [], "files left after uninstall")
     }
 }
+
+final class DoctorTests: XCTestCase {
+    func testHealthyLedgerWarningsAndFailures() throws {
+        let box = try Sandbox()
+        try box.ok("init")
+        box.environment["CIVLINK_NOW"] = ""
+        let healthy = try box.run("doctor", "--format", "json")
+        XCTAssertEqual(healthy.status, 0, healthy.stdout + healthy.stderr)
+        XCTAssertEqual(try healthy.jsonLines().map { $0["level"] as! String }, ["ok", "ok", "ok", "ok", "ok"])
+
+        // Registered long ago: its procedures are overdue now.
+        box.environment["CIVLINK_NOW"] = "2024-03-01T09:00:00+07:00"
+        try box.ok("register-birth", stdin: Declarations.text(setting(Declarations.birth(born: "2024-02-20"), "mother.date_of_birth", "1995-03-02")))
+        box.environment["CIVLINK_NOW"] = ""
+        let warned = try box.run("doctor")
+        XCTAssertEqual(warned.status, 2, warned.stdout)
+        XCTAssertTrue(warned.stderr.contains("first to fix: overdue: civlink status --list --overdue"), warned.stderr)
+
+        // An event from the future: the clock went back.
+        box.environment["CIVLINK_NOW"] = "2031-01-05T09:00:00+07:00"
+        try box.ok("register-death", stdin: Declarations.text(setting(Declarations.death(), "death.date", "2031-01-01")))
+        box.environment["CIVLINK_NOW"] = ""
+        let failed = try box.run("doctor")
+        XCTAssertEqual(failed.status, 1, failed.stdout)
+        XCTAssertTrue(failed.stderr.contains("first to fix: clock: set the system clock"), failed.stderr)
+    }
+}
