@@ -8,8 +8,12 @@ public struct DossierID: Hashable, Sendable, CustomStringConvertible {
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
     public static func random(group: ProcedureGroup, year: Int) -> DossierID {
-        var generator = SystemRandomNumberGenerator()
-        let chars = (0..<8).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] }
+        // One draw of 40 bits gives all eight characters (32 = 2^5, so no bias).
+        var bits = UInt64.random(in: 0..<(1 << 40))
+        let chars = (0..<8).map { _ -> Character in
+            defer { bits >>= 5 }
+            return alphabet[Int(bits & 31)]
+        }
         let prefix = (group == .birth ? "B" : "D") + String(format: "%02d", year % 100)
         return DossierID(text: "\(prefix)-\(String(chars[0..<4]))-\(String(chars[4..<8]))")
     }

@@ -33,6 +33,8 @@ public final class Ledger {
         if create { try database.execute("PRAGMA journal_mode = WAL") }
         try database.execute("PRAGMA foreign_keys = ON")
         try database.execute("PRAGMA synchronous = NORMAL")
+        // Duplicate checks read random index pages; a larger cache keeps big batches from re-reading them.
+        try database.execute("PRAGMA cache_size = -65536")
         try migrate(readOnly: readOnly)
         try loadSettings()
     }

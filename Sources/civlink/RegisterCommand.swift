@@ -60,23 +60,35 @@ struct Registration {
         var reader = LineReader(handle: handle, maxLineBytes: JSONLimits.declaration.maxBytes)
         var failures = 0
         var registered = 0
-        var pending: [(Int, Declaration)] = []
+        var chunk: [(number: Int, data: Data?)] = []
         let progress = Progress()
         defer { progress.finish() }
+        let reference = ledger.reference
+        let group = self.group
 
+        // Validation is pure, so a chunk is validated on every core at once; registering then
+        // runs in line order in one transaction, and its dossiers are printed after the commit.
         func commit() throws {
-            guard !pending.isEmpty else { return }
+            guard !chunk.isEmpty else { return }
+            let results = validateInParallel(chunk, group: group, now: now, reference: reference)
             var printed: [JSON] = []
             try ledger.write {
-                for (number, declaration) in pending {
-                    do {
-                        // A duplicate is found before anything is written; any other error aborts
-                        // the whole chunk, so no savepoint is needed per line.
-                        let dossier = try ledger.register(declaration, actor: context.actor, now: now)
-                        printed.append(dossier.dossierJSON(now: now))
-                    } catch let error as DuplicateError {
+                for (line, result) in zip(chunk, results) {
+                    switch result {
+                    case .failure(let error):
                         failures += 1
-                        Diagnostics.error("line \(number): \(error.message)")
+                        progress.finish()
+                        Diagnostics.error("line \(line.number): \(error.message)")
+                    case .success(let declaration):
+                        do {
+                            // A duplicate is found before anything is written; any other error
+                            // aborts the whole chunk, so no savepoint is needed per line.
+                            let dossier = try ledger.register(declaration, actor: context.actor, now: now)
+                            printed.append(dossier.dossierJSON(now: now))
+                        } catch let error as DuplicateError {
+                            failures += 1
+                            Diagnostics.error("line \(line.number): \(error.message)")
+                        }
                     }
                 }
             }
@@ -84,26 +96,46 @@ struct Registration {
             context.output.flush()
             registered += printed.count
             progress.update("registered \(registered), refused \(failures)")
-            pending.removeAll(keepingCapacity: true)
+            chunk.removeAll(keepingCapacity: true)
         }
 
         while let (number, data) = reader.next() {
-            guard let data else {
-                failures += 1
-                Diagnostics.error("line \(number): line is over the limit of \(JSONLimits.declaration.maxBytes) bytes")
-                continue
-            }
-            if data.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            do {
-                pending.append((number, try Declaration.parse(data, group: group, now: now, reference: ledger.reference)))
-            } catch let error as ValidationError {
-                failures += 1
-                progress.finish()
-                Diagnostics.error("line \(number): \(error.message)")
-            }
-            if pending.count >= Registration.linesPerCommit { try commit() }
+            if let data, data.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            chunk.append((number, data))
+            if chunk.count >= Registration.linesPerCommit { try commit() }
         }
         try commit()
         return failures == 0 ? .ok : .dataError
     }
+}
+
+/// Parses and validates each line of a chunk, spread over the machine's cores.
+private func validateInParallel(_ chunk: [(number: Int, data: Data?)], group: ProcedureGroup, now: Timestamp,
+                                reference: ReferenceData) -> [Result<Declaration, ValidationError>] {
+    let results = UnsafeMutableBufferPointer<Result<Declaration, ValidationError>>.allocate(capacity: chunk.count)
+    defer { results.deallocate() }
+    nonisolated(unsafe) let slots = results
+    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    let limit = JSONLimits.declaration.maxBytes
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        // Each worker owns every workers-th slot, so no two write the same one.
+        for index in stride(from: worker, to: chunk.count, by: workers) {
+            let result: Result<Declaration, ValidationError>
+            if let data = chunk[index].data {
+                do {
+                    result = .success(try Declaration.parse(data, group: group, now: now, reference: reference))
+                } catch let error as ValidationError {
+                    result = .failure(error)
+                } catch {
+                    result = .failure(ValidationError("", "\(error)"))
+                }
+            } else {
+                result = .failure(ValidationError("", "line is over the limit of \(limit) bytes"))
+            }
+            (slots.baseAddress! + index).initialize(to: result)
+        }
+    }
+    let array = Array(results)
+    _ = results.baseAddress!.deinitialize(count: chunk.count)
+    return array
 }
