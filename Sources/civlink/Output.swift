@@ -49,3 +49,10 @@ func table(_ header: [String], _ rows: [[String]]) -> [String] {
     let head = render(header)
     return [Diagnostics.useColour ? "\u{1B}[1m\(head)\u{1B}[0m" : head] + rows.map(render)
 }
+
+extension Output {
+    /// Raw text (CSV keeps its own CRLF line ends).
+    func write(_ text: String) {
+        line(String(text.dropLast(text.hasSuffix("\n") ? 1 : 0)))
+    }
+}
