@@ -12,6 +12,12 @@ final class Output {
         if buffer.count > 64 * 1024 { flush() }
     }
 
+    /// Raw text, written as is (CSV keeps its own CRLF line ends).
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count > 64 * 1024 { flush() }
+    }
+
     func flush() {
         guard !buffer.isEmpty else { return }
         FileHandle.standardOutput.write(buffer)
@@ -48,11 +54,4 @@ func table(_ header: [String], _ rows: [[String]]) -> [String] {
     }
     let head = render(header)
     return [Diagnostics.useColour ? "\u{1B}[1m\(head)\u{1B}[0m" : head] + rows.map(render)
-}
-
-extension Output {
-    /// Raw text (CSV keeps its own CRLF line ends).
-    func write(_ text: String) {
-        line(String(text.dropLast(text.hasSuffix("\n") ? 1 : 0)))
-    }
 }
