@@ -29,7 +29,7 @@ PRAGMA journal_mode = DELETE;
 PRAGMA synchronous = OFF;
 PRAGMA cache_size = -1000000;
 BEGIN;
--- Dossiers received from 2023-07-10 to 2026-11-19, 80% births; 34 provinces, 3000 communes.
+-- Dossiers received from 2023-07-10 to 2025-11-19, 80% births; 34 provinces, 3000 communes.
 INSERT INTO dossiers(id, grp, province, commune, register_year, register_no, received_at, registered_at, event_date, late,
                      duplicate_key, document_key, reference, declaration, benefit)
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $DOSSIERS)

@@ -45,7 +45,7 @@ enum ReportOutput {
         var place = "all provinces"
         if let p = scope.province { place = "province \(p)" }
         if let c = scope.commune { place += ", commune \(c)" }
-        return SVGChart(title: "Interconnected procedures: received vs processed, by system and month",
+        return SVGChart(title: "Received vs processed and returned, by system and month",
                         subtitle: "Dossiers received \(scope.from) to \(scope.to), \(place)",
                         months: months, series: series,
                         footnote: "civlink report. Received: by the system (civil status at registration, others once sent). Processed: result returned."

@@ -30,7 +30,7 @@ final class ReportCoreTests: XCTestCase {
     }
 
     func testChartAxisMaximum() {
-        XCTAssertEqual(SVGChart.niceMaximum(0), 1)
+        XCTAssertEqual(SVGChart.niceMaximum(0), 2)
         XCTAssertEqual(SVGChart.niceMaximum(3), 5)
         XCTAssertEqual(SVGChart.niceMaximum(78767), 100000)
         XCTAssertEqual(SVGChart.niceMaximum(200), 200)

@@ -34,7 +34,7 @@ public struct SVGChart {
 
     /// A round axis maximum (1, 2 or 5 times a power of ten) at or above `value`.
     static func niceMaximum(_ value: Int) -> Int {
-        guard value > 0 else { return 1 }
+        guard value > 2 else { return 2 }
         var step = 1
         while true {
             for m in [1, 2, 5] where m * step >= value { return m * step }
@@ -44,8 +44,8 @@ public struct SVGChart {
 
     public var svg: String {
         let receivedColour = "#1f6fb2", processedColour = "#f08c1a"
-        let left = 70.0, right = 30.0, panelHeight = 150.0, gap = 46.0, top = 96.0
-        let plotWidth = max(560.0, 28.0 * Double(months.count))
+        let left = 70.0, right = 30.0, panelHeight = 130.0, gap = 56.0, top = 120.0
+        let plotWidth = max(620.0, 28.0 * Double(months.count))
         let slot = plotWidth / Double(max(1, months.count))
         let width = left + plotWidth + right
         let height = top + Double(series.count) * (panelHeight + gap) + 30
@@ -54,7 +54,7 @@ public struct SVGChart {
         out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
         out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(fmt(width))\" height=\"\(fmt(height))\" viewBox=\"0 0 \(fmt(width)) \(fmt(height))\" font-family=\"DejaVu Sans, Arial, sans-serif\">")
         out.append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>")
-        out.append("<text x=\"\(fmt(left))\" y=\"28\" font-size=\"18\" font-weight=\"bold\" fill=\"#222\">\(SVGChart.escape(title))</text>")
+        out.append("<text x=\"\(fmt(left))\" y=\"28\" font-size=\"17\" font-weight=\"bold\" fill=\"#222\">\(SVGChart.escape(title))</text>")
         out.append("<text x=\"\(fmt(left))\" y=\"48\" font-size=\"12\" fill=\"#555\">\(SVGChart.escape(subtitle))</text>")
         out.append("<rect x=\"\(fmt(left))\" y=\"60\" width=\"12\" height=\"12\" fill=\"\(receivedColour)\"/>")
         out.append("<text x=\"\(fmt(left + 17))\" y=\"70\" font-size=\"12\" fill=\"#222\">received</text>")
@@ -67,7 +67,8 @@ public struct SVGChart {
             out.append("<g class=\"panel\" id=\"panel-\(SVGChart.escape(s.system))\">")
             out.append("<text x=\"\(fmt(left))\" y=\"\(fmt(y0 - 8))\" font-size=\"14\" font-weight=\"bold\" fill=\"#222\">\(SVGChart.escape(s.system))</text>")
             for tick in 0...2 {
-                let value = peak * tick / 2
+                let half = Double(peak * tick) / 2
+                let value = half == half.rounded() ? String(Int(half)) : String(format: "%.1f", half)
                 let y = base - panelHeight * Double(tick) / 2
                 out.append("<line x1=\"\(fmt(left))\" y1=\"\(fmt(y))\" x2=\"\(fmt(left + plotWidth))\" y2=\"\(fmt(y))\" stroke=\"#ddd\"/>")
                 out.append("<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y + 4))\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">\(value)</text>")
