@@ -252,4 +252,18 @@ final class ReportTests: XCTestCase {
         }
         XCTAssertTrue(try box.ok("report", "--help").stdout.contains("--suppress-below"))
     }
+
+    func testLedgerOfSchemaOneGainsTheReportIndex() throws {
+        let box = try Sandbox()
+        try box.ok("init")
+        // A ledger made before migration 4: no report index, user_version 1.
+        _ = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, "DROP INDEX dossiers_report; PRAGMA user_version = 1;"])
+        let readOnly = try box.run("report")
+        XCTAssertEqual(readOnly.status, 78, "report opens the ledger read-only and must not migrate it")
+        XCTAssertTrue(readOnly.stderr.contains("needs a schema migration"), readOnly.stderr)
+        try box.ok("register-birth", stdin: Declarations.text(Declarations.birth()))
+        let indexes = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, "SELECT name FROM sqlite_master WHERE name = 'dossiers_report'; PRAGMA user_version;"])
+        XCTAssertEqual(indexes, "dossiers_report\n4\n")
+        XCTAssertEqual(try box.ok("report", "--format", "json").json()["totals"].flatMap { ($0 as? [String: Any])?["planned"] as? Int }, 5)
+    }
 }
