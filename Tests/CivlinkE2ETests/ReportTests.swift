@@ -135,6 +135,10 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(timings[2]["median_seconds"] as? Int, 10800)
         let table = try box.ok("report", "--from", "2026-10-01", "--to", "2026-11-30", "--suppress-below", "3").stdout
         XCTAssertTrue(table.contains("<3"), table)
+        let residence = table.split(separator: "\n").first { $0.hasPrefix("residence ") }.map { $0.split(separator: " ").map(String.init) }
+        XCTAssertEqual(residence, ["residence", "4", "3", "<3", "0", "<3", "<3", "0", "<3", "<3"])   // the share of suppressed parts too
+        let total = table.split(separator: "\n").first { $0.hasPrefix("total ") }.map { $0.split(separator: " ").map(String.init) }
+        XCTAssertEqual(total, ["total", "19", "15", "12", "<3", "7", "<3", "<3", "11", "91.7%"])
     }
 
     func testOverdueListByCommuneAndAgency() throws {
@@ -151,6 +155,11 @@ final class ReportTests: XCTestCase {
             "17987 social-insurance health-insurance-card \(c) waiting 2026-11-18 2",
         ])
         XCTAssertEqual(Set(lines.flatMap { $0.keys }), ["commune", "agency", "procedure", "dossier", "state", "deadline", "working_days_late"])
+        let csv = try box.ok("report", "--overdue", "--format", "csv", "--province", "40").stdout
+        XCTAssertEqual(csv.components(separatedBy: "\r\n").first, "commune,agency,procedure,dossier,state,deadline,working_days_late")
+        XCTAssertEqual(csv.components(separatedBy: "\r\n").count, 9, csv)   // header, 7 procedures, empty after the last CRLF
+        // --from/--to narrow the list to dossiers received in the period.
+        XCTAssertEqual(try box.ok("report", "--overdue", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "json").jsonLines().count, 4)
         let table = try box.ok("report", "--overdue", "--commune", "17987").stdout
         XCTAssertEqual(table.split(separator: "\n").count, 5, table)
         XCTAssertFalse(table.contains("Nguyễn"), "personal data in the overdue list")
