@@ -4,16 +4,38 @@ _civlink_dossier_ids() {
     civlink status --list --format json 2>/dev/null | sed -n 's/^{"id":"\([^"]*\)".*/\1/p'
 }
 
+# ---- BEGIN report ----
+_civlink_report() {
+    local cur=$1 prev=$2
+    case $prev in
+        --format) COMPREPLY=($(compgen -W "table csv json" -- "$cur")); return ;;
+        --by)
+            local done=${cur%,*} last=${cur##*,}
+            [[ $cur == *,* ]] && done="$done," || done=""
+            COMPREPLY=($(compgen -P "$done" -W "system procedure commune month" -- "$last"))
+            compopt -o nospace 2>/dev/null; return ;;
+        --chart) COMPREPLY=($(compgen -f -X '!*.svg' -- "$cur") $(compgen -d -- "$cur")); return ;;
+        --ledger|--holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --from|--to|--province|--commune|--suppress-below|--actor) return ;;
+    esac
+    COMPREPLY=($(compgen -W "--from --to --province --commune --by --overdue --format --bom --chart --suppress-below --ledger --holidays --actor --help --version" -- "$cur"))
+}
+# ---- END report ----
+
 _civlink() {
     local cur prev cmd
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     cmd=${COMP_WORDS[1]}
-    local commands="init register-birth register-death status backup doctor"
+    local commands="init register-birth register-death status report backup doctor"
     local global="--ledger --actor --holidays --help --version"
 
     if [ "$COMP_CWORD" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
+        return
+    fi
+    if [ "$cmd" = report ]; then
+        _civlink_report "$cur" "$prev"
         return
     fi
     case "$prev" in

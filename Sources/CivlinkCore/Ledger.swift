@@ -54,7 +54,7 @@ public final class Ledger {
         try database.writeTransaction {
             // Another process may have migrated while this one waited for the write lock.
             let now = try schemaVersion
-            for migration in Migrations.all where migration.version > now {
+            for migration in Migrations.ordered where migration.version > now {
                 try database.execute(migration.sql)
                 try database.execute("PRAGMA user_version = \(migration.version)")
             }

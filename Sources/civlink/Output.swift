@@ -18,6 +18,12 @@ final class Output {
         if buffer.count > 64 * 1024 { flush() }
     }
 
+    /// Raw text, written as is (CSV keeps its own CRLF line ends).
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count > 64 * 1024 { flush() }
+    }
+
     func flush() {
         guard !buffer.isEmpty else { return }
         FileHandle.standardOutput.write(buffer)

@@ -10,6 +10,7 @@ static var commands: [Command.Type] {[
     RegisterBirthCommand.self,
     RegisterDeathCommand.self,
     StatusCommand.self,
+    ReportCommand.self,
     BackupCommand.self,
     DoctorCommand.self,
 ]}

@@ -163,3 +163,61 @@ func setting(_ object: [String: Any], _ path: String, _ value: Any?) -> [String:
     copy[keys[0]] = setting(inner, keys.dropFirst().joined(separator: "."), value)
     return copy
 }
+
+// MARK: - Agencies, simulated
+
+extension Sandbox {
+    /// Stands in for the agencies' systems until the transfer subcommand exists: moves one
+    /// procedure to `state` and sets its sent/answered/completed instants (RFC 3339) directly in
+    /// the ledger with the sqlite3 CLI. The one place tests do this; swap its body for real
+    /// transfers and receipts when they are merged.
+    func simulateAgency(_ dossier: String, _ procedure: String, state: String, sentAt: String? = nil, answeredAt: String? = nil,
+                        completedAt: String? = nil, result: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
+        func epoch(_ text: String?) -> String {
+            guard let text else { return "NULL" }
+            let formatter = ISO8601DateFormatter()
+            guard let date = formatter.date(from: text) else { XCTFail("bad time \(text)", file: file, line: line); return "NULL" }
+            return String(Int64(date.timeIntervalSince1970))
+        }
+        func quoted(_ text: String?) -> String { text.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" } ?? "NULL" }
+        let sql = """
+            UPDATE procedures SET state = \(quoted(state)), sent_at = \(epoch(sentAt)), answered_at = \(epoch(answeredAt)),
+                   completed_at = \(epoch(completedAt)), result = COALESCE(\(quoted(result)), result)
+             WHERE dossier_id = \(quoted(dossier)) AND code = \(quoted(procedure));
+            SELECT changes();
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [ledgerPath, sql]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, file: file, line: line)
+        XCTAssertEqual(String(decoding: data, as: UTF8.self), "1\n", "no procedure \(procedure) in \(dossier)", file: file, line: line)
+    }
+
+    /// Registers a declaration as if at `at` (CIVLINK_NOW) and returns the dossier id.
+    func register(_ group: String, _ declaration: [String: Any], at: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let result = try run(["register-\(group)"], stdin: Data(Declarations.text(declaration).utf8), environment: ["CIVLINK_NOW": at])
+        XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
+        return try result.json(file: file, line: line)["id"] as? String ?? ""
+    }
+}
+
+/// Runs python3 with a script and arguments; returns stdout, fails the test on a non-zero exit.
+func python(_ script: String, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script] + arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    let errors = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    XCTAssertEqual(process.terminationStatus, 0, String(decoding: errors, as: UTF8.self), file: file, line: line)
+    return String(decoding: data, as: UTF8.self)
+}
