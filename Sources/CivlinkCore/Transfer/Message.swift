@@ -51,7 +51,7 @@ public enum MessageBuilder {
             ])
         case ProcedureKind.residenceDeletion.code:
             return .object([
-                ("deceased", pick(d["deceased"], ["full_name", "sex", "date_of_birth", "personal_id", "permanent_residence"])),
+                ("deceased", pick(d["deceased"], ["full_name", "sex", "date_of_birth", "personal_id", "residence"])),
                 ("death", pick(d["death"], ["date"])),
             ])
         case ProcedureKind.funeralAllowance.code, ProcedureKind.funeralSupport.code:
