@@ -276,6 +276,28 @@ final class TransferTests: XCTestCase {
         XCTAssertTrue(processed.keys.allSatisfy { $0.hasSuffix(".1") }, "retries keep the message id")
     }
 
+    func testADossierThatCannotBeSentDoesNotHoldUpTheOthers() throws {
+        let box = try spoolBox()
+        let ids = try births(box, 2)
+        try box.ok("transfer")
+        try simulate(box)
+        try box.ok("transfer")
+        for id in ids { try box.markCopySigned(id) }
+        // The first dossier's signed copy is revoked: its messages cannot be built.
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sqlite.arguments = ["sqlite3", box.ledgerPath, "UPDATE signed_copies SET revoked_at = 1 WHERE dossier_id = '\(ids[0])'"]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        let report = try box.ok("transfer", "--format", "json").json()
+        XCTAssertEqual(report["sent"] as? Int, 2)
+        XCTAssertEqual(report["failed"] as? Int, 2)
+        let blocked = try procedures(box, ids[0]).first { $0["code"] as! String == "residence-registration" }!
+        XCTAssertEqual(blocked["state"] as? String, "ready")
+        XCTAssertTrue(((blocked["delivery"] as! [String: Any])["last_error"] as? String ?? "").contains("no signed certificate copy"))
+        XCTAssertEqual(try procedures(box, ids[1]).first { $0["code"] as! String == "residence-registration" }?["state"] as? String, "sent")
+    }
+
     func testAgencyConfiguration() throws {
         let box = try Sandbox()
         try box.ok("init")

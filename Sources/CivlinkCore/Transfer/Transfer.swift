@@ -81,7 +81,7 @@ public final class TransferRunner {
         var rounds = 0
         while rounds < 10_000 {
             rounds += 1
-            let batch = try prepareBatch()
+            let batch = try prepareBatch(&report)
             if batch.isEmpty { break }
             try send(batch, &report)
         }
@@ -139,7 +139,7 @@ public final class TransferRunner {
     }
 
     /// Picks the next due procedures and gives each its message (created once, then reused).
-    func prepareBatch() throws -> [Item] {
+    func prepareBatch(_ report: inout TransferReport) throws -> [Item] {
         try db.writeTransaction {
             var items: [Item] = []
             let rows = try db.query(dueSQL(limit: options.batchSize), dueValues)
@@ -156,8 +156,15 @@ public final class TransferRunner {
                 let previous = try db.query("SELECT id FROM messages WHERE dossier_id = ? AND procedure = ? ORDER BY rowid DESC",
                                             [.text(dossierID), .text(code)]).compactMap { $0[0].string }
                 let id = "\(dossierID).\(code).\(previous.count + 1)"
-                let body = try MessageBuilder.build(ledger: ledger, messageID: id, supersedes: previous.first, dossier: dossier,
+                let body: String
+                do {
+                    body = try MessageBuilder.build(ledger: ledger, messageID: id, supersedes: previous.first, dossier: dossier,
                                                     procedure: procedure, now: now).serialized()
+                } catch let error as CivlinkError {
+                    // One dossier that cannot be sent (no signed copy, ...) must not hold up the others.
+                    try recordFailure(dossier: dossierID, procedure: code, messageID: nil, reason: "cannot build the message: \(error.message)", &report)
+                    continue
+                }
                 try db.run("INSERT INTO messages(id, dossier_id, procedure, agency, supersedes, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            [.text(id), .text(dossierID), .text(code), .text(agency), SQLValue(previous.first), .text(body), .integer(now.seconds)])
                 try db.run("UPDATE procedures SET message_id = ?, attempts = 0 WHERE dossier_id = ? AND code = ?",
@@ -165,6 +172,21 @@ public final class TransferRunner {
                 items.append(Item(dossier: dossierID, procedure: code, agency: agency, messageID: id, body: Data(body.utf8)))
             }
             return items
+        }
+    }
+
+    /// A failed attempt: count it, keep the error, back off; after the maximum, stuck. Call inside a transaction.
+    func recordFailure(dossier: String, procedure: String, messageID: String?, reason: String, _ report: inout TransferReport) throws {
+        let key: [SQLValue] = [.text(dossier), .text(procedure)]
+        let attempts = (try db.scalar("SELECT attempts FROM procedures WHERE dossier_id = ? AND code = ?", key).int ?? 0) + 1
+        let wait = backoffSeconds(attempts: attempts, base: options.backoffBaseSeconds, cap: options.backoffCapSeconds)
+        try db.run("UPDATE procedures SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE dossier_id = ? AND code = ?",
+                   [.integer(Int64(attempts)), .text(reason), .integer(now.seconds + Int64(wait))] + key)
+        report.failed += 1
+        if attempts >= options.maxAttempts {
+            try ledger.transition(dossier: dossier, procedure: procedure, to: .stuck, actor: actor, now: now,
+                                  detail: [("message_id", .optional(messageID)), ("attempts", .int(attempts)), ("last_error", .string(reason))])
+            report.stuck += 1
         }
     }
 
@@ -214,16 +236,7 @@ public final class TransferRunner {
                     report.sent += 1
                     if let receipt { receipts.append((receipt, "http:\(item.agency)")) }
                 case .failed(let reason):
-                    let attempts = (try db.scalar("SELECT attempts FROM procedures WHERE dossier_id = ? AND code = ?", key).int ?? 0) + 1
-                    let wait = backoffSeconds(attempts: attempts, base: options.backoffBaseSeconds, cap: options.backoffCapSeconds)
-                    try db.run("UPDATE procedures SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE dossier_id = ? AND code = ?",
-                               [.integer(Int64(attempts)), .text(reason), .integer(now.seconds + Int64(wait))] + key)
-                    report.failed += 1
-                    if attempts >= options.maxAttempts {
-                        try ledger.transition(dossier: item.dossier, procedure: item.procedure, to: .stuck, actor: actor, now: now,
-                                              detail: [("message_id", .string(item.messageID)), ("attempts", .int(attempts)), ("last_error", .string(reason))])
-                        report.stuck += 1
-                    }
+                    try recordFailure(dossier: item.dossier, procedure: item.procedure, messageID: item.messageID, reason: reason, &report)
                 }
             }
         }
