@@ -9,7 +9,11 @@ import FoundationNetworking
 public final class HTTPTransport: Transport, @unchecked Sendable {
     private let url: URL
     private let token: String?
-    private let session: URLSession
+    /// Several sessions: FoundationNetworking serialises the tasks of one session on one queue,
+    /// so concurrent deliveries each take their own.
+    private let sessions: [URLSession]
+    private let lock = NSLock()
+    private var next = 0
 
     public init(endpoint: AgencyEndpoint) throws {
         guard let url = URL(string: endpoint.target) else { throw ConfigError("agency \(endpoint.code): bad URL") }
@@ -31,10 +35,17 @@ public final class HTTPTransport: Transport, @unchecked Sendable {
         configuration.timeoutIntervalForResource = TimeInterval(endpoint.timeoutSeconds)
         configuration.httpMaximumConnectionsPerHost = 16
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration)
+        sessions = (0..<16).map { _ in URLSession(configuration: configuration) }
     }
 
-    deinit { session.finishTasksAndInvalidate() }
+    deinit { sessions.forEach { $0.finishTasksAndInvalidate() } }
+
+    private func session() -> URLSession {
+        lock.lock()
+        defer { lock.unlock() }
+        next = (next + 1) % sessions.count
+        return sessions[next]
+    }
 
     private final class Box: @unchecked Sendable {
         var data: Data?
@@ -45,7 +56,7 @@ public final class HTTPTransport: Transport, @unchecked Sendable {
     private func perform(_ request: URLRequest) -> (Int, Data?, String?) {
         let box = Box()
         let done = DispatchSemaphore(value: 0)
-        let task = session.dataTask(with: request) { data, response, error in
+        let task = session().dataTask(with: request) { data, response, error in
             box.data = data
             box.response = response
             box.error = error

@@ -199,27 +199,38 @@ public final class TransferRunner {
     func send(_ batch: [Item], _ report: inout TransferReport) throws {
         let results = Results()
         let transports = self.transports
-        let gate = DispatchSemaphore(value: max(1, options.concurrency))
-        let group = DispatchGroup()
-        let queue = DispatchQueue(label: "civlink.transfer", attributes: .concurrent)
         let progress = self.progress
         let total = batch.count
-        for (index, item) in batch.enumerated() {
-            gate.wait()
-            group.enter()
-            queue.async {
-                let outcome = transports[item.agency]?.deliver(messageID: item.messageID, body: item.body) ?? .failed("agency not configured")
-                results.lock.lock()
-                results.outcomes[index] = outcome
-                results.done += 1
-                let done = results.done
-                results.lock.unlock()
-                progress?(done, total)
-                gate.signal()
-                group.leave()
-            }
+        // Dedicated threads, not the dispatch pool: a delivery blocks its thread, and blocking
+        // dispatch workers starves the queues the HTTP stack itself runs on.
+        let workers = min(max(1, options.concurrency), total)
+        let finished = DispatchSemaphore(value: 0)
+        var nextIndex = 0
+        let claim = NSLock()
+        nonisolated(unsafe) let claimNext: () -> Int? = {
+            claim.lock()
+            defer { claim.unlock() }
+            guard nextIndex < total else { return nil }
+            nextIndex += 1
+            return nextIndex - 1
         }
-        group.wait()
+        for _ in 0..<workers {
+            let thread = Thread {
+                while let index = claimNext() {
+                    let item = batch[index]
+                    let outcome = transports[item.agency]?.deliver(messageID: item.messageID, body: item.body) ?? .failed("agency not configured")
+                    results.lock.lock()
+                    results.outcomes[index] = outcome
+                    results.done += 1
+                    let done = results.done
+                    results.lock.unlock()
+                    progress?(done, total)
+                }
+                finished.signal()
+            }
+            thread.start()
+        }
+        for _ in 0..<workers { finished.wait() }
         var receipts: [(Data, String)] = []
         try db.writeTransaction {
             for (index, item) in batch.enumerated() {
@@ -240,7 +251,16 @@ public final class TransferRunner {
                 }
             }
         }
-        for (data, source) in receipts { try ingest(data, source: source, &report) }
+        // The answers that came back with the deliveries, in one transaction.
+        try db.writeTransaction {
+            for (data, source) in receipts {
+                switch try ledger.ingestReceiptInTransaction(data, source: source, actor: actor, now: now) {
+                case .applied, .recorded: report.receipts += 1
+                case .quarantined: report.quarantined += 1
+                case .duplicate: break
+                }
+            }
+        }
     }
 }
 

@@ -137,6 +137,7 @@ def main():
     port = 0
     if "--port" in sys.argv:
         port = int(sys.argv[sys.argv.index("--port") + 1])
+    ThreadingHTTPServer.request_queue_size = 128   # the default listen backlog of 5 drops bursts of connections
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     print(server.server_address[1], flush=True)
