@@ -298,6 +298,22 @@ final class TransferTests: XCTestCase {
         XCTAssertEqual(try procedures(box, ids[1]).first { $0["code"] as! String == "residence-registration" }?["state"] as? String, "sent")
     }
 
+    func testRetryOfASentMessageWhoseSpoolWasWipedResendsTheSameID() throws {
+        let box = try spoolBox()
+        let birth = try births(box, 1)[0]
+        try box.ok("transfer")
+        let outbox = box.path("spool/population/outbox")
+        let name = "\(birth).personal-id.1.json"
+        let original = try Data(contentsOf: URL(fileURLWithPath: outbox + "/" + name))
+        try FileManager.default.removeItem(atPath: outbox + "/" + name)
+        XCTAssertEqual(try box.ok("transfer", "--format", "json").json()["sent"] as? Int, 0, "a sent message is not resent unasked")
+        try box.ok("transfer", "--retry", birth, "--procedure", "personal-id")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: outbox + "/" + name)), original, "the same message, byte for byte")
+        try box.ok("agency", "simulate", "--spool", box.path("spool/population"))
+        try box.ok("transfer")
+        XCTAssertEqual(try procedures(box, birth).first { $0["code"] as! String == "personal-id" }?["state"] as? String, "completed")
+    }
+
     func testAgencyConfiguration() throws {
         let box = try Sandbox()
         try box.ok("init")

@@ -19,7 +19,7 @@ public struct SpoolTransport: Transport {
     public func deliver(messageID: String, body: Data) -> DeliveryOutcome {
         do {
             try prepare()
-            try SpoolTransport.atomicWrite(body, to: outbox + "/" + messageID + ".json")
+            try SpoolTransport.atomicWrite(body, to: outbox + "/" + messageID + ".json", syncDirectory: false)
             return .delivered(receipt: nil)
         } catch {
             return .failed("spool \(outbox): \(error)")
@@ -27,7 +27,7 @@ public struct SpoolTransport: Transport {
     }
 
     /// Writes `data` to `path` so a reader sees either nothing or the whole file, even after a crash.
-    public static func atomicWrite(_ data: Data, to path: String) throws {
+    public static func atomicWrite(_ data: Data, to path: String, syncDirectory: Bool = true) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = directory + "/.tmp-" + UUID().uuidString
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -48,9 +48,18 @@ public struct SpoolTransport: Transport {
             unlink(temporary)
             throw SpoolError("cannot write \(path): \(reason)")
         }
-        let dirfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirfd >= 0 { fsync(dirfd); close(dirfd) }
+        if syncDirectory, let problem = SpoolTransport.fsyncDirectory(directory) { throw SpoolError(problem) }
     }
+
+    static func fsyncDirectory(_ directory: String) -> String? {
+        let dirfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dirfd >= 0 else { return "cannot open \(directory): \(String(cString: strerror(errno)))" }
+        defer { close(dirfd) }
+        return fsync(dirfd) == 0 ? nil : "cannot sync \(directory): \(String(cString: strerror(errno)))"
+    }
+
+    /// The renames of a batch are durable once the outbox directory is synced: once per batch.
+    public func sync() -> String? { SpoolTransport.fsyncDirectory(outbox) }
 
     public func pendingReceipts() throws -> [(source: String, data: Data)] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: inbox) else { return [] }

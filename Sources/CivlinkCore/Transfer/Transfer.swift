@@ -231,6 +231,13 @@ public final class TransferRunner {
             thread.start()
         }
         for _ in 0..<workers { finished.wait() }
+        // Delivered means durable: sync each transport of the batch before the ledger says "sent".
+        for agency in Set(batch.map(\.agency)) {
+            guard let problem = transports[agency]?.sync() else { continue }
+            for (index, item) in batch.enumerated() where item.agency == agency {
+                if case .delivered = results.outcomes[index]! { results.outcomes[index] = .failed(problem) }
+            }
+        }
         var receipts: [(Data, String)] = []
         try db.writeTransaction {
             for (index, item) in batch.enumerated() {
@@ -265,8 +272,9 @@ public final class TransferRunner {
 }
 
 extension Ledger {
-    /// Support: sends a stuck procedure again under the same message id, a rejected one (after the
-    /// officer's correction) under a new id that supersedes the old, or a failing one now.
+    /// Support: sends a stuck, sent or accepted procedure again under the same message id (the
+    /// receiver deduplicates), a rejected one (after the officer's correction) under a new id that
+    /// supersedes the old, or one waiting on its backoff now.
     /// Returns the procedures it released.
     public func retry(dossier: String, procedure: String?, actor: String, now: Timestamp) throws -> [String] {
         try database.writeTransaction {
@@ -284,6 +292,10 @@ extension Ledger {
                     try database.run("UPDATE procedures SET attempts = 0, next_attempt_at = NULL, message_id = NULL WHERE dossier_id = ? AND code = ?",
                                      [.text(dossier), .text(code)])
                     try transition(dossier: dossier, procedure: code, to: .ready, actor: actor, now: now, detail: [("retry", .string("new message"))])
+                case .sent, .accepted:
+                    // No answer yet (a wiped spool, an agency that lost it): hand the same message over again.
+                    try database.run("UPDATE procedures SET next_attempt_at = NULL WHERE dossier_id = ? AND code = ?", [.text(dossier), .text(code)])
+                    try transition(dossier: dossier, procedure: code, to: .ready, actor: actor, now: now, detail: [("retry", .string("same message"))])
                 case .ready:
                     try database.run("UPDATE procedures SET next_attempt_at = NULL WHERE dossier_id = ? AND code = ?", [.text(dossier), .text(code)])
                 default:

@@ -20,4 +20,11 @@ public protocol Transport: Sendable {
     func poll(messageID: String) -> Data?
     /// Checks the transport is usable, without sending anything.
     func check() -> String?
+    /// Makes the deliveries of a batch durable before the ledger records them (a spool fsyncs
+    /// its outbox directory once per batch); nil on success, else the reason.
+    func sync() -> String?
+}
+
+extension Transport {
+    public func sync() -> String? { nil }
 }
