@@ -314,6 +314,45 @@ final class TransferTests: XCTestCase {
         XCTAssertEqual(try procedures(box, birth).first { $0["code"] as! String == "personal-id" }?["state"] as? String, "completed")
     }
 
+    func testKill9InTheMiddleOfASpoolTransferLosesAndDuplicatesNothing() throws {
+        let box = try spoolBox()
+        let lines = (0..<600).map { i in
+            Declarations.text(Declarations.birth(childName: "Trần Văn Số \(i)", motherID: "040195000123", certificate: "GCS-K-\(i)"))
+        }.joined(separator: "\n")
+        let registered = try box.run(["register-birth", "--batch", "-"], stdin: Data((lines + "\n").utf8))
+        XCTAssertEqual(registered.status, 0, registered.stderr)
+        let ids = try registered.jsonLines().map { $0["id"] as! String }
+        XCTAssertEqual(ids.count, 600)
+        let process = Process()
+        process.executableURL = Sandbox.binary
+        process.arguments = ["transfer", "--concurrency", "1"]
+        process.environment = box.environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let outbox = box.path("spool/population/outbox")
+        var polls = 0
+        while process.isRunning && ((try? FileManager.default.contentsOfDirectory(atPath: outbox))?.count ?? 0) < 20 && polls < 2000 {
+            polls += 1
+            usleep(5_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        // No torn files: everything in the outbox is a whole message.
+        for name in try FileManager.default.contentsOfDirectory(atPath: outbox) where !name.hasPrefix(".") {
+            XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: outbox + "/" + name))), name)
+        }
+        try simulate(box)        // the agency takes what it already has
+        try box.ok("transfer")   // resends what was not recorded, ingests receipts
+        try simulate(box)
+        try box.ok("transfer")
+        let delivered = try String(contentsOfFile: box.path("spool/population/delivered.log"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(delivered.count, 600)
+        XCTAssertEqual(Set(delivered.map(String.init)), Set(ids.map { "\($0).personal-id.1" }))
+        let completed = try box.ok("status", "--list", "--state", "completed", "--format", "json").jsonLines()
+        XCTAssertEqual(completed.count, 600)
+    }
+
     func testAgencyConfiguration() throws {
         let box = try Sandbox()
         try box.ok("init")
