@@ -4,6 +4,8 @@
 # HTTP_N messages with a plain curl loop (one curl per message, as a shell integration would) to
 # a fresh agency as the baseline. Prints the rates and the ratio civlink / curl.
 #   SPOOL_N=100000 HTTP_N=10000 bench/transfer.sh      (defaults)
+# Measured 2026-11-23 on the shared 2-core dev box (release build, concurrency 16): spool 1279-1390
+# messages/s, HTTP 715-763 messages/s, curl loop 116-118 messages/s, ratio 6.1-6.6.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 SPOOL_N=${SPOOL_N:-100000}
