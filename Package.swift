@@ -32,7 +32,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CivlinkE2ETests",
-            dependencies: ["civlink"]
+            dependencies: ["civlink"],
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -1,5 +1,40 @@
 # bash completion for civlink. Install as /usr/share/bash-completion/completions/civlink.
 
+# ---- transfer and agency
+_civlink_transfer_block() {
+    local cur=$1 prev=$2 sub=$3 action=$4
+    case $sub in
+    agency)
+        if [ -z "$action" ]; then
+            COMPREPLY=($(compgen -W "add list check remove simulate" -- "$cur")); return 0
+        fi
+        case $prev in
+            --spool|--token-file|--client-cert|--client-key) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
+            --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return 0 ;;
+            --url|--timeout|--delay|--failure-rate|--rejection-rate|--watch) return 0 ;;
+        esac
+        case $action in
+            add) COMPREPLY=($(compgen -W "population residence social-insurance social-affairs --spool --url --token-file --client-cert --client-key --timeout --ledger" -- "$cur")) ;;
+            check|remove) COMPREPLY=($(compgen -W "population residence social-insurance social-affairs --ledger" -- "$cur")) ;;
+            list) COMPREPLY=($(compgen -W "--format --ledger" -- "$cur")) ;;
+            simulate) COMPREPLY=($(compgen -W "--spool --delay --failure-rate --rejection-rate --accept-first --watch" -- "$cur")) ;;
+        esac
+        return 0 ;;
+    transfer)
+        case $prev in
+            --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return 0 ;;
+            --procedure) COMPREPLY=($(compgen -W "personal-id residence-registration health-insurance-card residence-deletion funeral-allowance funeral-support" -- "$cur")); return 0 ;;
+            --retry|--max-attempts|--concurrency|--backoff) return 0 ;;
+            --ledger) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
+        esac
+        COMPREPLY=($(compgen -W "--dry-run --retry --procedure --max-attempts --concurrency --backoff --quarantine --format --ledger --actor --help" -- "$cur"))
+        return 0 ;;
+    status)
+        [[ $cur == --s* ]] && { COMPREPLY=($(compgen -W "--stuck --state" -- "$cur")); return 0; } ;;
+    esac
+    return 1
+}
+
 _civlink_dossier_ids() {
     civlink status --list --format json 2>/dev/null | sed -n 's/^{"id":"\([^"]*\)".*/\1/p'
 }
@@ -27,7 +62,7 @@ _civlink() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     cmd=${COMP_WORDS[1]}
-    local commands="init register-birth register-death status report backup doctor"
+    local commands="init register-birth register-death status transfer agency report backup doctor"
     local global="--ledger --actor --holidays --help --version"
 
     if [ "$COMP_CWORD" -eq 1 ]; then
@@ -36,6 +71,12 @@ _civlink() {
     fi
     if [ "$cmd" = report ]; then
         _civlink_report "$cur" "$prev"
+        return
+    fi
+    if [ "$cmd" = agency ] || [ "$cmd" = transfer ]; then
+        local action=""
+        [ "$COMP_CWORD" -gt 2 ] && action=${COMP_WORDS[2]}
+        _civlink_transfer_block "$cur" "$prev" "$cmd" "$action"
         return
     fi
     case "$prev" in
@@ -49,7 +90,7 @@ _civlink() {
     case "$cmd" in
         init|backup|doctor) opts="--format" ;;
         register-birth|register-death) opts="--batch" ;;
-        status) opts="--format --list --state --group --commune --overdue" ;;
+        status) opts="--format --list --state --group --commune --overdue --stuck" ;;
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$opts $global" -- "$cur"))

@@ -4,12 +4,14 @@ function __civlink_dossier_ids
     civlink status --list --format json 2>/dev/null | sed -n 's/^{"id":"\([^"]*\)".*/\1/p'
 end
 
-set -l commands init register-birth register-death status report backup doctor
+set -l commands init register-birth register-death status transfer agency report backup doctor
 complete -c civlink -f
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a init -d 'create a new ledger'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a register-birth -d 'register a birth'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a register-death -d 'register a death'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a status -d 'show or list dossiers'
+complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a transfer -d 'send ready procedures and ingest receipts'
+complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a agency -d 'configure, check and simulate receiving systems'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a report -d 'province statistics and overdue oversight'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a backup -d 'copy the ledger while in use'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a doctor -d 'check and say what to fix first'
@@ -28,6 +30,31 @@ complete -c civlink -f -n '__fish_seen_subcommand_from report' -l suppress-below
 complete -c civlink -n '__fish_seen_subcommand_from report' -l ledger -r -F -d 'Ledger file'
 complete -c civlink -n '__fish_seen_subcommand_from report' -l holidays -r -F -d 'Holiday file'
 # ---- END report ----
+
+# ---- transfer and agency
+set -l __civlink_agencies population residence social-insurance social-affairs
+complete -c civlink -f -n '__fish_seen_subcommand_from agency; and not __fish_seen_subcommand_from add list check remove simulate' -a 'add list check remove simulate'
+complete -c civlink -f -n '__fish_seen_subcommand_from add check remove' -a "$__civlink_agencies"
+complete -c civlink -n '__fish_seen_subcommand_from agency' -l spool -r -F -d 'spool directory'
+complete -c civlink -n '__fish_seen_subcommand_from agency' -l url -r -d 'HTTP endpoint'
+complete -c civlink -n '__fish_seen_subcommand_from agency' -l token-file -r -F -d 'bearer token file'
+complete -c civlink -n '__fish_seen_subcommand_from agency' -l client-cert -r -F -d 'client certificate'
+complete -c civlink -n '__fish_seen_subcommand_from agency' -l client-key -r -F -d 'client key'
+complete -c civlink -n '__fish_seen_subcommand_from agency' -l timeout -r -d 'seconds'
+complete -c civlink -n '__fish_seen_subcommand_from simulate' -l delay -r -d 'answer messages at least this old'
+complete -c civlink -n '__fish_seen_subcommand_from simulate' -l failure-rate -r -d '0-1'
+complete -c civlink -n '__fish_seen_subcommand_from simulate' -l rejection-rate -r -d '0-1'
+complete -c civlink -n '__fish_seen_subcommand_from simulate' -l accept-first -d 'accept, then complete'
+complete -c civlink -n '__fish_seen_subcommand_from simulate' -l watch -r -d 'repeat every SECONDS'
+complete -c civlink -n '__fish_seen_subcommand_from transfer' -l dry-run -d 'list what would be sent'
+complete -c civlink -n '__fish_seen_subcommand_from transfer' -l retry -r -d 'dossier id'
+complete -c civlink -n '__fish_seen_subcommand_from transfer' -l procedure -r -a 'personal-id residence-registration health-insurance-card residence-deletion funeral-allowance funeral-support'
+complete -c civlink -n '__fish_seen_subcommand_from transfer' -l max-attempts -r
+complete -c civlink -n '__fish_seen_subcommand_from transfer' -l concurrency -r
+complete -c civlink -n '__fish_seen_subcommand_from transfer' -l backoff -r -d 'seconds'
+complete -c civlink -n '__fish_seen_subcommand_from transfer' -l quarantine -d 'list refused receipts'
+complete -c civlink -n '__fish_seen_subcommand_from status' -l stuck -d 'procedures that need a person'
+complete -c civlink -n '__fish_seen_subcommand_from agency transfer status' -l format -r -a 'table json'
 
 complete -c civlink -l ledger -r -F -d 'ledger file'
 complete -c civlink -l actor -r -d 'who is acting'

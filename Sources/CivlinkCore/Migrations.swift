@@ -75,9 +75,50 @@ enum Migrations {
         );
         CREATE INDEX signed_copies_dossier ON signed_copies(dossier_id, id);
         """),
+        (3, """
+        CREATE TABLE agencies(
+            code TEXT PRIMARY KEY,
+            transport TEXT NOT NULL CHECK (transport IN ('spool', 'http')),
+            target TEXT NOT NULL,
+            token_file TEXT,
+            client_cert TEXT,
+            client_key TEXT,
+            timeout_seconds INTEGER NOT NULL DEFAULT 30,
+            added_at INTEGER NOT NULL
+        );
+        CREATE TABLE messages(
+            id TEXT PRIMARY KEY,
+            dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+            procedure TEXT NOT NULL,
+            agency TEXT NOT NULL,
+            supersedes TEXT,
+            body TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            delivered_at INTEGER
+        );
+        CREATE INDEX messages_procedure ON messages(dossier_id, procedure);
+        CREATE TABLE receipts(
+            id INTEGER PRIMARY KEY,
+            message_id TEXT NOT NULL REFERENCES messages(id),
+            status TEXT NOT NULL,
+            digest TEXT NOT NULL UNIQUE,
+            body TEXT NOT NULL,
+            source TEXT NOT NULL,
+            received_at INTEGER NOT NULL
+        );
+        CREATE INDEX receipts_message ON receipts(message_id);
+        CREATE TABLE quarantine(
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            digest TEXT NOT NULL UNIQUE,
+            body BLOB NOT NULL,
+            received_at INTEGER NOT NULL
+        );
+        CREATE INDEX procedures_transfer ON procedures(state, next_attempt_at);
+        """),
         // 4 (report): a covering index so a report scans the period's dossiers in received_at
         // order without touching the table, then reaches their procedures by primary key.
-        // Versions 2 and 3 are taken by other branches; the lead orders them when merging.
         (4, """
         CREATE INDEX dossiers_report ON dossiers(received_at, province, commune, registered_at, id);
         """),

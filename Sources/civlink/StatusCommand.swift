@@ -12,12 +12,17 @@ enum StatusCommand: Command {
         .value("--group", "birth|death", "with --list: only this procedure group"),
         .value("--commune", "CODE", "with --list: only this commune"),
         .flag("--overdue", "with --list: only dossiers with an overdue procedure"),
+        .flag("--stuck", "list procedures that need a person: stuck after the maximum attempts, or rejected"),
     ]
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> ExitCode {
         let format = try arguments.format()
         let ledger = try context.openLedger(readOnly: true)
         let now = try context.now()
+        if arguments.has("--stuck") {
+            guard arguments.positionals.isEmpty else { throw UsageError("status --stuck takes no dossier id") }
+            return try stuck(ledger: ledger, format: format, output: context.output)
+        }
         if arguments.has("--list") {
             guard arguments.positionals.isEmpty else { throw UsageError("status --list takes no dossier id") }
             return try list(arguments, ledger: ledger, now: now, format: format, output: context.output)
@@ -32,9 +37,10 @@ enum StatusCommand: Command {
         let events = try ledger.events(of: id.text)
         switch format {
         case .json:
-            context.output.line(dossier.statusJSON(now: now, events: events))
+            context.output.line(withDelivery(dossier.statusJSON(now: now, events: events), try ledger.delivery(dossier: id.text)))
         case .table:
             show(dossier, events: events, now: now, output: context.output)
+            showDelivery(dossier, try ledger.delivery(dossier: id.text), output: context.output)
         }
         return .ok
     }
@@ -97,6 +103,46 @@ enum StatusCommand: Command {
         }
         if format == .table {
             table(["ID", "GROUP", "COMMUNE", "REGISTER", "RECEIVED", "OPEN", "OVERDUE"], rows).forEach(output.line)
+        }
+        return .ok
+    }
+
+    /// Adds each procedure's delivery facts (attempts, last error, message, sent, answered) to the status JSON.
+    private static func withDelivery(_ status: JSON, _ delivery: [String: JSON]) -> JSON {
+        guard case .object(let members) = status else { return status }
+        return .object(members.map { key, value in
+            guard key == "procedures", case .array(let procedures) = value else { return (key, value) }
+            return (key, .array(procedures.map { p in
+                guard case .object(let fields) = p, let code = p["code"]?.stringValue, let d = delivery[code] else { return p }
+                return .object(fields + [("delivery", d)])
+            }))
+        })
+    }
+
+    private static func showDelivery(_ dossier: DossierRecord, _ delivery: [String: JSON], output: Output) {
+        let rows: [[String]] = dossier.procedures.compactMap { p in
+            guard let d = delivery[p.code], d["message_id"]?.stringValue != nil || (d["attempts"]?.intValue ?? 0) > 0 else { return nil }
+            func time(_ key: String) -> String { d[key]?.stringValue.flatMap(Timestamp.init)?.shortDescription ?? "-" }
+            return [p.code, "\(d["attempts"]?.intValue ?? 0)", time("sent_at"), time("answered_at"), d["message_id"]?.stringValue ?? "-",
+                    d["last_error"]?.stringValue ?? "-", p.result?.serialized() ?? "-"]
+        }
+        guard !rows.isEmpty else { return }
+        output.line("")
+        output.line("delivery")
+        table(["PROCEDURE", "ATTEMPTS", "SENT", "ANSWERED", "MESSAGE", "LAST ERROR", "RESULT"], rows).forEach { output.line("  " + $0) }
+    }
+
+    private static func stuck(ledger: Ledger, format: OutputFormat, output: Output) throws -> ExitCode {
+        let rows = try ledger.needingAttention()
+        switch format {
+        case .json:
+            for r in rows {
+                output.line(JSON.object([("dossier", .string(r.dossier)), ("procedure", .string(r.procedure)), ("state", .string(r.state)),
+                                         ("attempts", .int(r.attempts)), ("last_error", .optional(r.lastError))]).serialized())
+            }
+        case .table:
+            table(["DOSSIER", "PROCEDURE", "STATE", "ATTEMPTS", "LAST ERROR"], rows.map { [$0.dossier, $0.procedure, $0.state, "\($0.attempts)", $0.lastError ?? "-"] })
+                .forEach(output.line)
         }
         return .ok
     }

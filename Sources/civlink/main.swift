@@ -10,6 +10,8 @@ static var commands: [Command.Type] {[
     RegisterBirthCommand.self,
     RegisterDeathCommand.self,
     StatusCommand.self,
+    TransferCommand.self,
+    AgencyCommand.self,
     ReportCommand.self,
     BackupCommand.self,
     DoctorCommand.self,

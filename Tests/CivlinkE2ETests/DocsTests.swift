@@ -47,7 +47,7 @@ final class DocsTests: XCTestCase {
                 let flag = String(option.dropFirst(2))
                 XCTAssertTrue(page.contains("Fl -\(flag)"), "man/civlink-\(name).1 lacks \(option)")
                 XCTAssertTrue(bash.contains(option), "bash completion lacks \(name) \(option)")
-                XCTAssertTrue(zsh.contains("'\(option)[") || zsh.contains("'\(option)=["), "zsh completion lacks \(name) \(option)")
+                XCTAssertTrue(["'", "\""].contains { quote in zsh.contains("\(quote)\(option)[") || zsh.contains("\(quote)\(option)=[") }, "zsh completion lacks \(name) \(option)")
                 XCTAssertTrue(fish.contains("-l \(flag)"), "fish completion lacks \(name) \(option)")
             }
         }

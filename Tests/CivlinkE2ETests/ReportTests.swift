@@ -262,11 +262,11 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(try box.ok("report", "--help").stdout.contains("--suppress-below"))
     }
 
-    func testLedgerOfSchemaOneGainsTheReportIndex() throws {
+    func testLedgerFromBeforeTheReportMigrationGainsItsIndex() throws {
         let box = try Sandbox()
         try box.ok("init")
-        // A ledger made before migration 4: no report index, user_version 1.
-        _ = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, "DROP INDEX dossiers_report; PRAGMA user_version = 1;"])
+        // A ledger made before migration 4: no report index, user_version 3.
+        _ = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, "DROP INDEX dossiers_report; PRAGMA user_version = 3;"])
         let readOnly = try box.run("report")
         XCTAssertEqual(readOnly.status, 78, "report opens the ledger read-only and must not migrate it")
         XCTAssertTrue(readOnly.stderr.contains("needs a schema migration"), readOnly.stderr)

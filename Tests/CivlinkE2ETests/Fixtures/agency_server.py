@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""A stand-in agency for civlink's tests and benchmark: an HTTP server on loopback that records
+every message it takes in, deduplicates by message id (the Idempotency-Key), and answers
+civlink.receipt/1 receipts. Faults are switched on through POST /_control:
+  {"fail": N}        the next N message posts get HTTP 500 (not recorded)
+  {"reset": N}       the next N posts are recorded, then the connection is reset without an answer
+  {"hang": N, "hang_seconds": S}  the next N posts are recorded, then the answer waits S seconds
+  {"slow": S}        every answer waits S seconds (after recording)
+  {"accept_first": true}  answer "accepted"; the result comes from GET /<agency>/<message id>
+  {"reject": true}   answer "rejected"
+GET /_stats returns {"processed": {id: n}, "posts": n, "duplicates": n}: processed counts how
+often the agency acted on an id (1 with deduplication, whatever the retries).
+Usage: agency_server.py [--port N]   (prints the port on the first line of stdout)"""
+import json, random, socket, struct, sys, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+lock = threading.Lock()
+state = {"fail": 0, "reset": 0, "hang": 0, "hang_seconds": 5.0, "slow": 0.0, "accept_first": False, "reject": False}
+receipts = {}      # message id -> receipt (the latest)
+processed = {}     # message id -> times acted on
+stats = {"posts": 0, "duplicates": 0}
+
+def digits(n):
+    return "".join(random.choice("0123456789") for _ in range(n))
+
+def result(message):
+    procedure = message.get("procedure")
+    data = message.get("data") or {}
+    province = message.get("province", "01")
+    if procedure == "personal-id":
+        child = data.get("child") or {}
+        year = int((child.get("date_of_birth") or "2026-01-01")[:4])
+        century = (year // 100 - 19) * 2 + (1 if child.get("sex") == "female" else 0)
+        return {"personal_id": "%s%d%02d%s" % (data.get("province_id_code", "001"), century, year % 100, digits(6))}
+    if procedure in ("residence-registration", "residence-deletion"):
+        return {"confirmation": "CONF-%s-%s" % (province, digits(8))}
+    if procedure == "health-insurance-card":
+        born = (data.get("child") or {}).get("date_of_birth", "2026-01-01")
+        y, m, d = int(born[:4]), int(born[5:7]), int(born[8:10])
+        until = "%04d-09-30" % (y + 6) if m <= 9 else "%04d-%02d-%02d" % (y + 6, m, d - 1) if d > 1 else "%04d-%02d-28" % (y + 6, m - 1)
+        return {"card_number": "TE1%s%s" % (province, digits(10)), "valid_from": born, "valid_until": until}
+    if procedure in ("funeral-allowance", "funeral-support"):
+        amount = ((data.get("benefit") or {}).get("amount_vnd")) or 10000000
+        return {"decision": "QD-" + digits(6), "amount_vnd": amount}
+    return {}
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    def log_message(self, *args):
+        pass
+
+    def send_json(self, code, obj):
+        body = json.dumps(obj).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_HEAD(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self):
+        if self.path == "/_stats":
+            with lock:
+                return self.send_json(200, {"processed": processed, "posts": stats["posts"], "duplicates": stats["duplicates"]})
+        message_id = self.path.rstrip("/").split("/")[-1]
+        with lock:
+            receipt = receipts.get(message_id)
+            if receipt and receipt["status"] == "accepted":
+                receipt = dict(receipt, status="completed", result=result(receipt.pop("_message")))
+                receipts[message_id] = receipt
+        if receipt is None:
+            return self.send_json(404, {"error": "unknown message"})
+        self.send_json(200, {k: v for k, v in receipt.items() if not k.startswith("_")})
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        if self.path == "/_control":
+            with lock:
+                state.update(json.loads(body))
+            return self.send_json(200, state)
+        with lock:
+            stats["posts"] += 1
+            if state["fail"] > 0:
+                state["fail"] -= 1
+                fault = "fail"
+            elif state["reset"] > 0:
+                state["reset"] -= 1
+                fault = "reset"
+            elif state["hang"] > 0:
+                state["hang"] -= 1
+                fault = "hang"
+            else:
+                fault = None
+        if fault == "fail":
+            return self.send_json(500, {"error": "simulated outage"})
+        try:
+            message = json.loads(body)
+            message_id = message["message_id"]
+        except Exception:
+            return self.send_json(400, {"error": "malformed message"})
+        if self.headers.get("Idempotency-Key") != message_id:
+            return self.send_json(400, {"error": "Idempotency-Key must be the message id"})
+        with lock:
+            if message_id in receipts:
+                stats["duplicates"] += 1
+            else:
+                processed[message_id] = processed.get(message_id, 0) + 1
+                if state["reject"]:
+                    receipt = {"status": "rejected", "reason": "simulated rejection"}
+                elif state["accept_first"]:
+                    receipt = {"status": "accepted", "_message": message}
+                else:
+                    receipt = {"status": "completed", "result": result(message)}
+                receipts[message_id] = dict({"format": "civlink.receipt/1", "message_id": message_id,
+                                             "procedure": message["procedure"]}, **receipt)
+            receipt = {k: v for k, v in receipts[message_id].items() if not k.startswith("_")}
+            slow = state["slow"]
+            hang_seconds = state["hang_seconds"]
+        if fault == "reset":
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
+        if fault == "hang":
+            time.sleep(hang_seconds)
+        if slow:
+            time.sleep(slow)
+        self.send_json(200, receipt)
+
+def main():
+    port = 0
+    if "--port" in sys.argv:
+        port = int(sys.argv[sys.argv.index("--port") + 1])
+    ThreadingHTTPServer.request_queue_size = 128   # the default listen backlog of 5 drops bursts of connections
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+if __name__ == "__main__":
+    main()
