@@ -106,6 +106,9 @@ public final class Ledger {
             .integer(seq), .text(dossier), .integer(at.seconds), .text(actor), .text(kind), SQLValue(procedure),
             .text(detail.serialized(sortKeys: true)), .text(previous), .text(event.hash),
         ])
+        // The chain head, so `civlink audit verify` sees events deleted or added at the end.
+        try database.run("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                         [.text(AuditChain.headSetting), .text("\(seq) \(event.hash)")])
         return seq
     }
 
