@@ -10,6 +10,12 @@ static var commands: [Command.Type] {[
     RegisterBirthCommand.self,
     RegisterDeathCommand.self,
     StatusCommand.self,
+    KeygenCommand.self,
+    CACommand.self,
+    SignCommand.self,
+    VerifyCommand.self,
+    RevokeCommand.self,
+    AuditCommand.self,
 ]}
 
 static func topLevelHelp() -> String {
