@@ -62,12 +62,14 @@ public enum SignedCopy {
     }
 
     /// What an extract shows: names, dates, places, parents' names, the register entry, the dossier id.
-    public static func copy(of dossier: DossierRecord) -> JSON {
+    /// `issue` numbers the copies of one dossier (1, then 2 after a revocation...), so a re-signed
+    /// copy never has the same bytes, hence the same signature, as a revoked one.
+    public static func copy(of dossier: DossierRecord, issue: Int = 1) -> JSON {
         let d = dossier.declaration
         var members: [(String, JSON)] = [
             ("format", .string(copyFormat)),
             ("document", .string(dossier.group == .birth ? "birth-certificate-extract" : "death-certificate-extract")),
-            ("dossier", .string(dossier.id)),
+            ("dossier", .string(dossier.id)), ("issue", .int(issue)),
             ("province", .string(dossier.province)), ("commune", .string(dossier.commune)),
             ("register", .object([("book", .string(dossier.group.rawValue)), ("year", .int(dossier.registerYear)),
                                   ("number", .int(dossier.registerNumber))])),
@@ -110,7 +112,8 @@ public enum SignedCopy {
                 throw SigningError("dossier \(id): certificate-copy is \(procedure.state.rawValue), not ready")
             }
             try signer.record(in: ledger, now: now)
-            let copy = copy(of: dossier)
+            let issue = try ledger.database.scalar("SELECT COUNT(*) + 1 FROM signed_copies WHERE dossier_id = ?", [.text(id)]).int ?? 1
+            let copy = copy(of: dossier, issue: issue)
             let jws = try JWS.sign(payload: copy.canonicalData, key: signer.key, chain: signer.chain, at: now)
             let document = document(copy: copy, jws: jws)
             let signatureHash = Digest.sha256(Base64URL.decode(jws.signature) ?? Data()).hexString
