@@ -41,9 +41,14 @@ public enum AuditChain {
         let head = try ledger.setting(headSetting)
         let headHash = rows.last?.stored ?? Ledger.genesisHash
         func hash(at index: Int) -> String { index < 0 ? Ledger.genesisHash : rows[index].stored }
+        let headSeq = head.flatMap { Int64($0.split(separator: " ").first ?? "") }
         for (i, row) in rows.enumerated() {
             let expected = Int64(i + 1)
             let seq = row.event.seq
+            if let headSeq, seq > headSeq, seq == expected {
+                return Report(events: rows.count, head: headHash, finding: Finding(problem: .inserted, seq: seq,
+                    detail: "event \(seq) comes after the recorded head \(headSeq)"))
+            }
             if seq != expected {
                 return Report(events: rows.count, head: headHash, finding: Finding(problem: .deleted, seq: expected,
                     detail: "event \(expected) is missing (the next event is \(seq))"))
@@ -51,10 +56,6 @@ public enum AuditChain {
             let linkOK = row.event.previousHash == hash(at: i - 1)
             let selfOK = row.computed == row.stored
             if linkOK && selfOK { continue }
-            if i + 1 < rows.count, rows[i + 1].event.previousHash == hash(at: i - 1) {
-                return Report(events: rows.count, head: headHash, finding: Finding(problem: .inserted, seq: seq,
-                    detail: "event \(seq) was inserted: the next event links to the one before it"))
-            }
             if !linkOK {
                 if i >= 2, row.event.previousHash == hash(at: i - 2) {
                     return Report(events: rows.count, head: headHash, finding: Finding(problem: .inserted, seq: seq - 1,
@@ -64,10 +65,14 @@ public enum AuditChain {
                     return Report(events: rows.count, head: headHash, finding: Finding(problem: .reordered, seq: seq,
                         detail: "event \(seq) links to an event that is not its predecessor"))
                 }
-                if selfOK {
-                    return Report(events: rows.count, head: headHash, finding: Finding(problem: .deleted, seq: seq,
-                        detail: "the event before \(seq) is not the one it was chained to"))
-                }
+            }
+            if i + 1 < rows.count, rows[i + 1].event.previousHash == hash(at: i - 1) {
+                return Report(events: rows.count, head: headHash, finding: Finding(problem: .inserted, seq: seq,
+                    detail: "event \(seq) was inserted: the next event links to the one before it"))
+            }
+            if !linkOK && selfOK {
+                return Report(events: rows.count, head: headHash, finding: Finding(problem: .deleted, seq: seq,
+                    detail: "the event before \(seq) is not the one it was chained to"))
             }
             return Report(events: rows.count, head: headHash, finding: Finding(problem: .modified, seq: seq,
                 detail: "event \(seq) does not match its hash"))
