@@ -5,7 +5,7 @@ final class RegisterTests: XCTestCase {
     func testInitCreatesPrivateWALLedgerAndRefusesToOverwrite() throws {
         let box = try Sandbox()
         let result = try box.ok("init", "--format", "json")
-        XCTAssertEqual(try result.json()["schema_version"] as? Int, 1)
+        XCTAssertEqual(try result.json()["schema_version"] as? Int, 2)  // migration 2: signing tables
         let mode = try FileManager.default.attributesOfItem(atPath: box.ledgerPath)[.posixPermissions] as? Int
         XCTAssertEqual(mode, 0o600)
         let journal = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, "PRAGMA journal_mode;"])

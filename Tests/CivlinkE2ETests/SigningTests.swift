@@ -157,6 +157,12 @@ final class SigningTests: XCTestCase {
         XCTAssertEqual(try verdict(sigByte).0, 1)
         XCTAssertEqual(try verdict(sigByte).1, "bad-signature")
         XCTAssertEqual(try verdict("{}").1, "malformed")
+        // Several files: each gets its verdict, and one invalid file makes the exit status 1.
+        let tamperedPath = try box.write("tampered.json", sigByte)
+        let both = try box.run(["verify", copyPath, tamperedPath, "--trust", trust, "--format", "json"])
+        XCTAssertEqual(both.status, 1)
+        XCTAssertEqual(try both.jsonLines().map { $0["valid"] as! Bool }, [true, false])
+        XCTAssertTrue(both.stderr.contains("tampered.json: invalid (bad-signature)"), both.stderr)
         // Another CA is not trusted.
         let stranger = try Sandbox()
         try stranger.ok("ca", "init", "--dir", "ca", "--name", "Stranger CA")
