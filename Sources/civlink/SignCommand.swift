@@ -26,15 +26,17 @@ enum SignCommand: Command {
             try signer.checkValidity(at: now)
             let ids = try SignedCopy.pending(ledger: ledger, commune: signer.commune)
             let tty = isatty(STDERR_FILENO) == 1
-            for (n, id) in ids.enumerated() {
-                try SignedCopy.sign(dossier: id, ledger: ledger, signer: signer, actor: context.actor, now: now)
-                switch format {
-                case .json: context.output.line(JSON.object([("id", .string(id)), ("signed", .bool(true))]).serialized())
-                case .table: context.output.line("signed \(id)")
+            var done = 0
+            try SignedCopy.signAll(ids, ledger: ledger, signer: signer, actor: context.actor, now: now) { batch in
+                for id in batch {
+                    switch format {
+                    case .json: context.output.line(JSON.object([("id", .string(id)), ("signed", .bool(true))]).serialized())
+                    case .table: context.output.line("signed \(id)")
+                    }
                 }
-                if tty && (n % 50 == 0 || n + 1 == ids.count) {
-                    FileHandle.standardError.write(Data("\rsigning \(n + 1)/\(ids.count)".utf8))
-                }
+                context.output.flush()
+                done += batch.count
+                if tty { FileHandle.standardError.write(Data("\rsigning \(done)/\(ids.count)".utf8)) }
             }
             if tty && !ids.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
             return .ok

@@ -2,8 +2,12 @@ import Foundation
 
 public enum Base64URL {
     public static func encode(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        var bytes = Array(data.base64EncodedData())
+        while bytes.last == UInt8(ascii: "=") { bytes.removeLast() }
+        for i in bytes.indices {
+            if bytes[i] == UInt8(ascii: "+") { bytes[i] = UInt8(ascii: "-") } else if bytes[i] == UInt8(ascii: "/") { bytes[i] = UInt8(ascii: "_") }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func decode(_ text: String) -> Data? {
@@ -32,10 +36,14 @@ public struct JWS: Sendable {
     }
 
     public static func sign(payload: Data, key: PrivateKey, chain: [Certificate], at: Timestamp) throws -> JWS {
+        try sign(payload: payload, key: key, x5c: chain.map { $0.der.base64EncodedString() }, at: at)
+    }
+
+    public static func sign(payload: Data, key: PrivateKey, x5c: [String], at: Timestamp) throws -> JWS {
         let header = JSON.object([
             ("alg", .string(key.type.jwsAlgorithm)),
             ("typ", .string("civlink.signed-copy+jws")),
-            ("x5c", .array(chain.map { .string($0.der.base64EncodedString()) })),
+            ("x5c", .array(x5c.map { .string($0) })),
             ("sigT", .string(utcText(at))),
         ])
         let protected = Base64URL.encode(header.canonicalData)

@@ -14,6 +14,9 @@ public struct SigningError: CivlinkError {
 public struct Signer: Sendable {
     public let key: PrivateKey
     public let chain: [Certificate]
+    /// The chain as JWS `x5c` entries and the officer certificate's fingerprint, computed once.
+    public let x5c: [String]
+    public let fingerprint: String
     public var certificate: Certificate { chain[0] }
     public var officer: String { certificate.commonName ?? "" }
     public var commune: String { certificate.commune ?? "" }
@@ -27,6 +30,8 @@ public struct Signer: Sendable {
             throw SigningError("the certificate names no officer (CN) or commune (L)", exitCode: .noPermission)
         }
         guard chain[0].allowsDocumentSigning else { throw SigningError("the certificate's key usage does not allow signing", exitCode: .noPermission) }
+        x5c = chain.map { $0.der.base64EncodedString() }
+        fingerprint = chain[0].fingerprint
     }
 
     /// Refuses an expired or not yet valid certificate.
@@ -97,6 +102,31 @@ public enum SignedCopy {
     public static func sign(dossier id: String, ledger: Ledger, signer: Signer, actor: String, now: Timestamp) throws -> JSON {
         try signer.checkValidity(at: now)
         return try ledger.database.writeTransaction {
+            try signer.record(in: ledger, now: now)
+            return try signInTransaction(dossier: id, ledger: ledger, signer: signer, actor: actor, now: now)
+        }
+    }
+
+    /// Signs `ids` in transactions of `batchSize` dossiers (one commit per batch, not per copy);
+    /// `committed` is called with each batch's ids once it is committed, so what is reported is stored.
+    public static func signAll(_ ids: [String], ledger: Ledger, signer: Signer, actor: String, now: Timestamp, batchSize: Int = 256,
+                               committed: ([String]) -> Void) throws {
+        try signer.checkValidity(at: now)
+        var start = 0
+        while start < ids.count {
+            let batch = Array(ids[start..<min(ids.count, start + batchSize)])
+            try ledger.database.writeTransaction {
+                try signer.record(in: ledger, now: now)
+                for id in batch { try signInTransaction(dossier: id, ledger: ledger, signer: signer, actor: actor, now: now) }
+            }
+            committed(batch)
+            start += batch.count
+        }
+    }
+
+    @discardableResult
+    static func signInTransaction(dossier id: String, ledger: Ledger, signer: Signer, actor: String, now: Timestamp) throws -> JSON {
+        do {
             let dossier = try ledger.dossier(id)
             guard dossier.commune == signer.commune else {
                 throw SigningError("dossier \(id) belongs to commune \(dossier.commune); the certificate is for commune \(signer.commune)",
@@ -111,19 +141,18 @@ public enum SignedCopy {
             guard procedure.state == .ready else {
                 throw SigningError("dossier \(id): certificate-copy is \(procedure.state.rawValue), not ready")
             }
-            try signer.record(in: ledger, now: now)
             let issue = try ledger.database.scalar("SELECT COUNT(*) + 1 FROM signed_copies WHERE dossier_id = ?", [.text(id)]).int ?? 1
             let copy = copy(of: dossier, issue: issue)
-            let jws = try JWS.sign(payload: copy.canonicalData, key: signer.key, chain: signer.chain, at: now)
+            let jws = try JWS.sign(payload: copy.canonicalData, key: signer.key, x5c: signer.x5c, at: now)
             let document = document(copy: copy, jws: jws)
             let signatureHash = Digest.sha256(Base64URL.decode(jws.signature) ?? Data()).hexString
             try ledger.database.run("""
                 INSERT INTO signed_copies(dossier_id, document, officer, signed_at, signature_sha256, certificate)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """, [.text(id), .text(document.serialized()), .text(signer.officer), .integer(now.seconds), .text(signatureHash),
-                      .text(signer.certificate.fingerprint)])
+                      .text(signer.fingerprint)])
             try ledger.transition(dossier: id, procedure: "certificate-copy", to: .done, actor: actor, now: now, detail: [
-                ("signed_copy", .object([("signature_sha256", .string(signatureHash)), ("certificate", .string(signer.certificate.fingerprint)),
+                ("signed_copy", .object([("signature_sha256", .string(signatureHash)), ("certificate", .string(signer.fingerprint)),
                                          ("officer", .string(signer.officer))])),
             ])
             return document
