@@ -315,6 +315,13 @@ extension JSON {
     }
 
     static func writeString(_ s: String, to out: inout String) {
+        // Fast path: nothing to escape, so the text is appended whole (same output as below).
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {
