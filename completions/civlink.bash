@@ -35,6 +35,27 @@ _civlink_transfer_block() {
     return 1
 }
 
+# ---- signing: keygen ca sign verify revoke audit
+_civlink_signing() {
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} sub=${COMP_WORDS[1]}
+    case $prev in
+        --type) COMPREPLY=($(compgen -W "ed25519 ecdsa-p256 rsa" -- "$cur")); return 0 ;;
+        --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return 0 ;;
+        --out|--key|--cert|--csr|--trust|--revoked|--dir|--ledger) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
+    esac
+    case $sub in
+        keygen) COMPREPLY=($(compgen -W "--out --type --bits --csr --officer --commune --role --help" -- "$cur")) ;;
+        ca)
+            if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "init issue import" -- "$cur"))
+            else COMPREPLY=($(compgen -W "--dir --name --province --type --days --csr --officer --commune --role --valid-from --out --help" -- "$cur") $(compgen -f -- "$cur")); fi ;;
+        sign) COMPREPLY=($(compgen -W "--key --cert --out --pending --format --help" -- "$cur")) ;;
+        verify) COMPREPLY=($(compgen -W "--trust --revoked --format --help" -- "$cur") $(compgen -f -- "$cur")) ;;
+        revoke) COMPREPLY=($(compgen -W "--reason --export --help" -- "$cur")) ;;
+        audit) COMPREPLY=($(compgen -W "verify --format --help" -- "$cur")) ;;
+        *) return 1 ;;
+    esac
+    return 0
+}
 _civlink_dossier_ids() {
     civlink status --list --format json 2>/dev/null | sed -n 's/^{"id":"\([^"]*\)".*/\1/p'
 }
@@ -62,13 +83,22 @@ _civlink() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     cmd=${COMP_WORDS[1]}
-    local commands="init register-birth register-death status transfer agency report backup doctor"
+    local commands="init register-birth register-death status keygen ca sign verify revoke audit transfer agency report backup doctor"
     local global="--ledger --actor --holidays --help --version"
 
     if [ "$COMP_CWORD" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
     fi
+    case "$cmd" in
+        keygen|ca|sign|verify|revoke|audit)
+            if [ "$cmd" = sign ] && [[ "$cur" != -* ]] && [ "$prev" != --key ] && [ "$prev" != --cert ] && [ "$prev" != --out ]; then
+                COMPREPLY=($(compgen -W "$(_civlink_dossier_ids)" -- "$cur"))
+                return
+            fi
+            _civlink_signing
+            return ;;
+    esac
     if [ "$cmd" = report ]; then
         _civlink_report "$cur" "$prev"
         return

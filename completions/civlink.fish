@@ -4,12 +4,18 @@ function __civlink_dossier_ids
     civlink status --list --format json 2>/dev/null | sed -n 's/^{"id":"\([^"]*\)".*/\1/p'
 end
 
-set -l commands init register-birth register-death status transfer agency report backup doctor
+set -l commands init register-birth register-death status keygen ca sign verify revoke audit transfer agency report backup doctor
 complete -c civlink -f
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a init -d 'create a new ledger'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a register-birth -d 'register a birth'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a register-death -d 'register a death'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a status -d 'show or list dossiers'
+complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a keygen -d 'Generate a signing key and CSR'
+complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a ca -d 'Province CA: init, issue, import'
+complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a sign -d 'Sign a certificate copy'
+complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a verify -d 'Verify a signed copy offline'
+complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a revoke -d 'Revoke a signed copy or export the list'
+complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a audit -d 'Check the ledger hash chain'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a transfer -d 'send ready procedures and ingest receipts'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a agency -d 'configure, check and simulate receiving systems'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a report -d 'province statistics and overdue oversight'
@@ -55,6 +61,32 @@ complete -c civlink -n '__fish_seen_subcommand_from transfer' -l backoff -r -d '
 complete -c civlink -n '__fish_seen_subcommand_from transfer' -l quarantine -d 'list refused receipts'
 complete -c civlink -n '__fish_seen_subcommand_from status' -l stuck -d 'procedures that need a person'
 complete -c civlink -n '__fish_seen_subcommand_from agency transfer status' -l format -r -a 'table json'
+
+# signing
+complete -c civlink -n '__fish_seen_subcommand_from keygen' -l out -r -F
+complete -c civlink -n '__fish_seen_subcommand_from keygen ca' -l type -x -a 'ed25519 ecdsa-p256 rsa'
+complete -c civlink -n '__fish_seen_subcommand_from keygen' -l bits -x
+complete -c civlink -n '__fish_seen_subcommand_from keygen ca' -l csr -r -F
+complete -c civlink -n '__fish_seen_subcommand_from keygen ca' -l officer -x
+complete -c civlink -n '__fish_seen_subcommand_from keygen ca' -l commune -x
+complete -c civlink -n '__fish_seen_subcommand_from keygen ca' -l role -x
+complete -c civlink -n '__fish_seen_subcommand_from ca' -a 'init issue import'
+complete -c civlink -n '__fish_seen_subcommand_from ca' -l dir -r -a '(__fish_complete_directories)'
+complete -c civlink -n '__fish_seen_subcommand_from ca' -l name -x
+complete -c civlink -n '__fish_seen_subcommand_from ca' -l province -x
+complete -c civlink -n '__fish_seen_subcommand_from ca' -l days -x
+complete -c civlink -n '__fish_seen_subcommand_from ca' -l valid-from -x
+complete -c civlink -n '__fish_seen_subcommand_from ca sign' -l out -r -F
+complete -c civlink -n '__fish_seen_subcommand_from sign' -l key -r -F
+complete -c civlink -n '__fish_seen_subcommand_from sign' -l cert -r -F
+complete -c civlink -n '__fish_seen_subcommand_from sign' -l pending
+complete -c civlink -n '__fish_seen_subcommand_from verify' -l trust -r -F
+complete -c civlink -n '__fish_seen_subcommand_from verify' -l revoked -r -F
+complete -c civlink -n '__fish_seen_subcommand_from sign verify audit' -l format -x -a 'table json'
+complete -c civlink -n '__fish_seen_subcommand_from revoke' -l reason -x
+complete -c civlink -n '__fish_seen_subcommand_from revoke' -l export
+complete -c civlink -n '__fish_seen_subcommand_from audit' -a verify
+complete -c civlink -n '__fish_seen_subcommand_from sign revoke' -a '(__civlink_dossier_ids)' -d 'dossier'
 
 complete -c civlink -l ledger -r -F -d 'ledger file'
 complete -c civlink -l actor -r -d 'who is acting'

@@ -109,8 +109,18 @@ public final class Ledger {
                 writing = false
                 chainHead = nil
             }
-            return try body()
+            let result = try body()
+            // The chain head is recorded once per transaction, not once per event.
+            if let head = chainHead { try recordChainHead(seq: head.seq, hash: head.hash) }
+            return result
         }
+    }
+
+    /// The last event's number and hash, so `civlink audit verify` sees events deleted or added
+    /// at the end of the chain.
+    private func recordChainHead(seq: Int64, hash: String) throws {
+        try database.run("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                         [.text(AuditChain.headSetting), .text("\(seq) \(hash)")])
     }
 
     // MARK: Events
@@ -133,7 +143,11 @@ public final class Ledger {
             .integer(seq), .text(dossier), .integer(at.seconds), .text(actor), .text(kind), SQLValue(procedure),
             .text(detail.serialized(sortKeys: true)), .text(previous), .text(hash),
         ])
-        if writing { chainHead = (seq, hash) }
+        if writing {
+            chainHead = (seq, hash)
+        } else {
+            try recordChainHead(seq: seq, hash: hash)
+        }
         return seq
     }
 

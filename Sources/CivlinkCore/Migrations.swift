@@ -75,6 +75,30 @@ enum Migrations {
         );
         CREATE INDEX signed_copies_dossier ON signed_copies(dossier_id, id);
         """),
+        // Signing (issue 3): officers and their certificates, the signature of each copy, the chain head.
+        (2, """
+        CREATE TABLE officers(
+            name TEXT NOT NULL,
+            commune TEXT NOT NULL,
+            role TEXT NOT NULL,
+            first_seen INTEGER NOT NULL,
+            PRIMARY KEY (name, commune)
+        );
+        CREATE TABLE certificates(
+            fingerprint TEXT PRIMARY KEY,
+            officer TEXT NOT NULL,
+            commune TEXT,
+            role TEXT,
+            subject TEXT NOT NULL,
+            issuer TEXT NOT NULL,
+            not_before INTEGER NOT NULL,
+            not_after INTEGER NOT NULL,
+            chain_pem TEXT NOT NULL,
+            recorded_at INTEGER NOT NULL
+        );
+        ALTER TABLE signed_copies ADD COLUMN signature_sha256 TEXT;
+        ALTER TABLE signed_copies ADD COLUMN certificate TEXT;
+        """),
         (3, """
         CREATE TABLE agencies(
             code TEXT PRIMARY KEY,

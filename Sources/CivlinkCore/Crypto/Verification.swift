@@ -1,0 +1,103 @@
+import Foundation
+
+/// Offline verification of a signed copy against trusted roots and an optional revocation list.
+public struct Verification: Sendable {
+    /// Stable reason codes (civlink-verify(1)).
+    public enum Reason: String, Sendable {
+        case malformed, unsupportedAlgorithm = "unsupported-algorithm", payloadMismatch = "payload-mismatch"
+        case badSignature = "bad-signature", untrustedChain = "untrusted-chain"
+        case certificateExpired = "certificate-expired", certificateNotYetValid = "certificate-not-yet-valid"
+        case keyUsage = "key-usage", revoked
+    }
+
+    public struct Failure: Error, Sendable {
+        public let reason: Reason
+        public let detail: String
+    }
+
+    public let copy: JSON
+    public let officer: String
+    public let role: String
+    public let commune: String
+    public let signedAt: Timestamp
+    public let algorithm: String
+    public let certificateFingerprint: String
+    public let signatureSHA256: String
+
+    public var json: JSON {
+        .object([
+            ("format", .string("civlink.verification/1")), ("valid", .bool(true)),
+            ("document", .optional(copy["document"]?.stringValue)), ("dossier", .optional(copy["dossier"]?.stringValue)),
+            ("signed_at", .string(JWS.utcText(signedAt))),
+            ("signer", .object([("officer", .string(officer)), ("role", .string(role)), ("commune", .string(commune)),
+                                ("certificate_sha256", .string(certificateFingerprint))])),
+            ("algorithm", .string(algorithm)), ("signature_sha256", .string(signatureSHA256)),
+        ])
+    }
+
+    static func fail(_ reason: Reason, _ detail: String) -> Failure { Failure(reason: reason, detail: detail) }
+
+    /// Set of revoked signature hashes from a `civlink.revocations/1` list.
+    public static func revokedHashes(_ data: Data) throws -> Set<String> {
+        let list = try JSONReader.parse(data)
+        guard list["format"]?.stringValue == "civlink.revocations/1", let entries = list["revoked"]?.arrayValue else {
+            throw ValidationError("", "not a civlink.revocations/1 list")
+        }
+        return Set(entries.compactMap { $0["signature_sha256"]?.stringValue })
+    }
+
+    public static func verify(_ data: Data, trusted: [Certificate], revoked: Set<String> = []) -> Result<Verification, Failure> {
+        do { return .success(try check(data, trusted: trusted, revoked: revoked)) } catch let failure as Failure {
+            return .failure(failure)
+        } catch {
+            return .failure(fail(.malformed, "\(error)"))
+        }
+    }
+
+    static func check(_ data: Data, trusted: [Certificate], revoked: Set<String>) throws -> Verification {
+        let document: JSON
+        do { document = try JSONReader.parse(data) } catch { throw fail(.malformed, "not JSON: \(error)") }
+        guard document["format"]?.stringValue == SignedCopy.format, let copy = document["copy"], copy.objectValue != nil,
+              let protected = document["jws"]?["protected"]?.stringValue, let payload = document["jws"]?["payload"]?.stringValue,
+              let signatureText = document["jws"]?["signature"]?.stringValue else {
+            throw fail(.malformed, "not a \(SignedCopy.format) document")
+        }
+        guard let headerBytes = Base64URL.decode(protected), let header = try? JSONReader.parse(headerBytes),
+              let payloadBytes = Base64URL.decode(payload), let signature = Base64URL.decode(signatureText) else {
+            throw fail(.malformed, "the JWS is not base64url JSON")
+        }
+        guard payloadBytes == copy.canonicalData else { throw fail(.payloadMismatch, "the copy is not the signed payload") }
+        guard let alg = header["alg"]?.stringValue else { throw fail(.malformed, "the protected header has no alg") }
+        if header["crit"] != nil { throw fail(.malformed, "unsupported critical header parameters") }
+        guard let x5c = header["x5c"]?.arrayValue, !x5c.isEmpty else { throw fail(.malformed, "the protected header has no x5c chain") }
+        var chain: [Certificate] = []
+        for entry in x5c {
+            guard let b64 = entry.stringValue, let der = Data(base64Encoded: b64), let cert = try? Certificate(der: der) else {
+                throw fail(.malformed, "x5c holds something that is not a certificate")
+            }
+            chain.append(cert)
+        }
+        guard let sigT = header["sigT"]?.stringValue, let signedAt = Timestamp(sigT) else {
+            throw fail(.malformed, "the protected header has no signing time (sigT)")
+        }
+        let leaf = chain[0]
+        guard let type = leaf.publicKeyType, type.jwsAlgorithm == alg else {
+            throw fail(.unsupportedAlgorithm, "alg \(alg) does not match the certificate's key")
+        }
+        guard leaf.verify(signature, over: Data((protected + "." + payload).utf8)) else {
+            throw fail(.badSignature, "the signature does not verify with the certificate's key")
+        }
+        if let (code, text) = leaf.chainError(intermediates: Array(chain.dropFirst()), trusted: trusted, at: signedAt) {
+            switch code {
+            case 10: throw fail(.certificateExpired, "a certificate of the chain had expired at the signing time")
+            case 9: throw fail(.certificateNotYetValid, "a certificate of the chain was not yet valid at the signing time")
+            default: throw fail(.untrustedChain, "the chain does not lead to a trusted root: \(text)")
+            }
+        }
+        guard leaf.allowsDocumentSigning else { throw fail(.keyUsage, "the certificate's key usage does not allow signing") }
+        let signatureHash = Digest.sha256(signature).hexString
+        if revoked.contains(signatureHash) { throw fail(.revoked, "this signed copy has been revoked") }
+        return Verification(copy: copy, officer: leaf.commonName ?? "", role: leaf.role ?? "", commune: leaf.commune ?? "",
+                            signedAt: signedAt, algorithm: alg, certificateFingerprint: leaf.fingerprint, signatureSHA256: signatureHash)
+    }
+}

@@ -1,0 +1,289 @@
+import Foundation
+import XCTest
+
+/// Runs an external tool (openssl, python3, sqlite3) in the sandbox directory.
+func tool(_ arguments: [String], in box: Sandbox, stdin: Data? = nil) throws -> RunResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    process.currentDirectoryURL = box.directory
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(stdin) }
+    try input.fileHandleForWriting.close()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return RunResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                     stderr: String(decoding: errData, as: UTF8.self))
+}
+
+extension Sandbox {
+    /// A province CA in `ca/` and an officer key and certificate chain for commune 17986.
+    func officer(_ name: String = "officer", type: String = "ed25519", commune: String = "17986", validFrom: String? = nil,
+                 days: String = "730", file: StaticString = #filePath, line: UInt = #line) throws -> (key: String, cert: String) {
+        if !FileManager.default.fileExists(atPath: path("ca/ca.pem")) {
+            try ok("ca", "init", "--dir", "ca", "--name", "Nghệ An Province CA", "--province", "40", file: file, line: line)
+        }
+        try run(["keygen", "--out", "\(name).key", "--type", type, "--csr", "\(name).csr", "--officer", "Phạm Thị Lan"])
+        var issue = ["ca", "issue", "--dir", "ca", "--csr", "\(name).csr", "--officer", "Phạm Thị Lan", "--commune", commune,
+                     "--role", "civil-status officer", "--out", "\(name).pem", "--days", days]
+        if let validFrom { issue += ["--valid-from", validFrom] }
+        let issued = try run(issue)
+        XCTAssertEqual(issued.status, 0, issued.stderr, file: file, line: line)
+        return (path("\(name).key"), path("\(name).pem"))
+    }
+
+    func registerBirth(_ declaration: [String: Any] = Declarations.birth()) throws -> String {
+        try ok("register-birth", stdin: Declarations.text(declaration)).json()["id"] as! String
+    }
+}
+
+final class SigningTests: XCTestCase {
+    private func signedBox() throws -> (Sandbox, String, String) {
+        let box = try Sandbox()
+        try box.ok("init")
+        let id = try box.registerBirth()
+        let (key, cert) = try box.officer()
+        try box.ok("sign", id, "--key", key, "--cert", cert, "--out", "copy.json")
+        return (box, id, box.path("copy.json"))
+    }
+
+    private func procedures(_ box: Sandbox, _ id: String) throws -> [String: String] {
+        let list = try box.ok("status", id, "--format", "json").json()["procedures"] as! [[String: Any]]
+        return Dictionary(uniqueKeysWithValues: list.map { ($0["code"] as! String, $0["state"] as! String) })
+    }
+
+    func testSignReleasesWaitingProceduresAndVerifies() throws {
+        let box = try Sandbox()
+        try box.ok("init")
+        let id = try box.registerBirth()
+        let (key, cert) = try box.officer()
+        XCTAssertEqual(try procedures(box, id)["certificate-copy"], "ready")
+        let signed = try box.ok("sign", id, "--key", key, "--cert", cert)
+        let document = try signed.json()
+        XCTAssertEqual(document["format"] as? String, "civlink.signed-copy/1")
+        let copy = document["copy"] as! [String: Any]
+        XCTAssertEqual(copy["document"] as? String, "birth-certificate-extract")
+        XCTAssertEqual((copy["child"] as! [String: Any])["full_name"] as? String, "Nguyễn Thị Ánh")
+        XCTAssertNil((copy["mother"] as! [String: Any])["personal_id"], "an extract shows no ID numbers")
+        XCTAssertEqual(try procedures(box, id)["certificate-copy"], "done")
+        let timeline = try box.ok("status", id, "--format", "json").json()["timeline"] as! [[String: Any]]
+        XCTAssertEqual(timeline.last?["procedure"] as? String, "certificate-copy")
+        _ = try box.write("copy.json", signed.stdout)
+        let verified = try box.ok("verify", "copy.json", "--trust", box.path("ca/ca.pem"), "--format", "json").json()
+        XCTAssertEqual(verified["valid"] as? Bool, true)
+        XCTAssertEqual(verified["dossier"] as? String, id)
+        XCTAssertEqual(verified["signed_at"] as? String, "2026-11-20T02:30:00Z")
+        XCTAssertEqual((verified["signer"] as! [String: Any])["commune"] as? String, "17986")
+        let table = try box.ok("verify", "-", "--trust", box.path("ca/ca.pem"), stdin: signed.stdout).stdout
+        XCTAssertTrue(table.contains("signed by Phạm Thị Lan (civil-status officer, commune 17986) at 2026-11-20T02:30:00Z"), table)
+        let stored = try tool(["sqlite3", box.ledgerPath, "SELECT count(*) FROM signed_copies WHERE dossier_id = '\(id)' AND revoked_at IS NULL; SELECT count(*) FROM officers; SELECT count(*) FROM certificates;"], in: box)
+        XCTAssertEqual(stored.stdout, "1\n1\n1\n")
+    }
+
+    func testDeathCopyReleasesFuneralBenefit() throws {
+        let box = try Sandbox()
+        try box.ok("init")
+        let id = try box.ok("register-death", stdin: Declarations.text(Declarations.death())).json()["id"] as! String
+        let (key, cert) = try box.officer()
+        let before = try procedures(box, id)
+        let waiting = before.filter { $0.value == "waiting" }.map(\.key)
+        XCTAssertFalse(waiting.isEmpty)
+        let copy = try box.ok("sign", id, "--key", key, "--cert", cert).json()["copy"] as! [String: Any]
+        XCTAssertEqual(copy["document"] as? String, "death-certificate-extract")
+        let after = try procedures(box, id)
+        // Residence deletion and the funeral benefit waited on the signed copy only: ready now.
+        XCTAssertTrue(waiting.contains("residence-deletion"), "\(before)")
+        for code in waiting { XCTAssertEqual(after[code], "ready", code) }
+    }
+
+    func testRefusals() throws {
+        let box = try Sandbox()
+        try box.ok("init")
+        let id = try box.registerBirth()
+        let (key, cert) = try box.officer()
+        chmod(key, 0o640)
+        let loose = try box.run("sign", id, "--key", key, "--cert", cert)
+        XCTAssertEqual(loose.status, 77)
+        XCTAssertTrue(loose.stderr.contains("readable by group or others"), loose.stderr)
+        chmod(key, 0o600)
+
+        let expired = try box.officer("expired", validFrom: "2025-01-01", days: "30")
+        let e = try box.run("sign", id, "--key", expired.key, "--cert", expired.cert)
+        XCTAssertEqual(e.status, 77)
+        XCTAssertTrue(e.stderr.contains("expired"), e.stderr)
+        let future = try box.officer("future", validFrom: "2027-01-01")
+        let f = try box.run("sign", id, "--key", future.key, "--cert", future.cert)
+        XCTAssertEqual(f.status, 77)
+        XCTAssertTrue(f.stderr.contains("not valid before"), f.stderr)
+        let other = try box.officer("other", commune: "00001")
+        let o = try box.run("sign", id, "--key", other.key, "--cert", other.cert)
+        XCTAssertEqual(o.status, 77)
+        XCTAssertTrue(o.stderr.contains("commune"), o.stderr)
+        let mismatch = try box.run("sign", id, "--key", other.key, "--cert", cert)
+        XCTAssertEqual(mismatch.status, 77)
+        XCTAssertEqual(try procedures(box, id)["certificate-copy"], "ready", "a refused signature changes nothing")
+
+        try box.ok("sign", id, "--key", key, "--cert", cert)
+        let twice = try box.run("sign", id, "--key", key, "--cert", cert)
+        XCTAssertEqual(twice.status, 65)
+        XCTAssertTrue(twice.stderr.contains("signed copy already"), twice.stderr)
+        XCTAssertFalse(loose.stderr.contains("Ánh") || e.stderr.contains("Ánh") || twice.stderr.contains("Ánh"), "personal data in errors")
+    }
+
+    func testTamperingFailsVerification() throws {
+        let (box, _, copyPath) = try signedBox()
+        let original = try String(contentsOfFile: copyPath, encoding: .utf8)
+        let trust = box.path("ca/ca.pem")
+        func verdict(_ text: String) throws -> (Int32, String?) {
+            let r = try box.run(["verify", "-", "--trust", trust, "--format", "json"], stdin: Data(text.utf8))
+            return (r.status, (try? r.json())?["reason"] as? String)
+        }
+        XCTAssertEqual(try verdict(original).0, 0)
+        // One byte of the copy: the register number 1 becomes 2.
+        let copyByte = original.replacingOccurrences(of: "\"number\":1}", with: "\"number\":2}")
+        XCTAssertNotEqual(copyByte, original)
+        XCTAssertEqual(try verdict(copyByte).0, 1)
+        XCTAssertEqual(try verdict(copyByte).1, "payload-mismatch")
+        // One byte of the signature.
+        let document = try JSONSerialization.jsonObject(with: Data(original.utf8)) as! [String: Any]
+        let signature = (document["jws"] as! [String: Any])["signature"] as! String
+        let flipped = String(signature.prefix(10)) + (signature[signature.index(signature.startIndex, offsetBy: 10)] == "A" ? "B" : "A") + String(signature.dropFirst(11))
+        let sigByte = original.replacingOccurrences(of: signature, with: flipped)
+        XCTAssertEqual(try verdict(sigByte).0, 1)
+        XCTAssertEqual(try verdict(sigByte).1, "bad-signature")
+        XCTAssertEqual(try verdict("{}").1, "malformed")
+        // Several files: each gets its verdict, and one invalid file makes the exit status 1.
+        let tamperedPath = try box.write("tampered.json", sigByte)
+        let both = try box.run(["verify", copyPath, tamperedPath, "--trust", trust, "--format", "json"])
+        XCTAssertEqual(both.status, 1)
+        XCTAssertEqual(try both.jsonLines().map { $0["valid"] as! Bool }, [true, false])
+        XCTAssertTrue(both.stderr.contains("tampered.json: invalid (bad-signature)"), both.stderr)
+        // Another CA is not trusted.
+        let stranger = try Sandbox()
+        try stranger.ok("ca", "init", "--dir", "ca", "--name", "Stranger CA")
+        let untrusted = try box.run(["verify", copyPath, "--trust", stranger.path("ca/ca.pem"), "--format", "json"])
+        XCTAssertEqual(untrusted.status, 1)
+        XCTAssertEqual(try untrusted.json()["reason"] as? String, "untrusted-chain")
+        XCTAssertTrue(untrusted.stderr.contains("invalid (untrusted-chain)"), untrusted.stderr)
+    }
+
+    func testRevocationListIsExportedAndChecked() throws {
+        let (box, id, copyPath) = try signedBox()
+        XCTAssertEqual(try box.run("revoke", id).status, 64)
+        try box.ok("revoke", id, "--reason", "correction")
+        XCTAssertEqual(try procedures(box, id)["certificate-copy"], "ready")
+        let list = try box.ok("revoke", "--export").stdout
+        let path = try box.write("revoked.json", list)
+        let r = try box.run(["verify", copyPath, "--trust", box.path("ca/ca.pem"), "--revoked", path, "--format", "json"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(try r.json()["reason"] as? String, "revoked")
+        XCTAssertEqual(try box.run(["verify", copyPath, "--trust", box.path("ca/ca.pem")]).status, 0, "without the list it still verifies")
+        // Revoked, it can be signed again; the new copy is not in the list.
+        let (key, cert) = (box.path("officer.key"), box.path("officer.pem"))
+        try box.ok("sign", id, "--key", key, "--cert", cert, "--out", "copy2.json")
+        XCTAssertEqual(try box.run(["verify", box.path("copy2.json"), "--trust", box.path("ca/ca.pem"), "--revoked", path]).status, 0)
+        XCTAssertEqual(try box.run("revoke", "B26-0000-0000", "--reason", "x").status, 66)
+    }
+
+    func testSignPendingSignsTheCommunesWaitingCopies() throws {
+        let box = try Sandbox()
+        try box.ok("init")
+        let a = try box.registerBirth()
+        let b = try box.registerBirth(Declarations.birth(childName: "Nguyễn Văn Bảo", motherID: "040195000999", certificate: "GCS-2026-002"))
+        let c = try box.ok("register-death", stdin: Declarations.text(Declarations.death())).json()["id"] as! String
+        let (key, cert) = try box.officer()
+        try box.ok("sign", b, "--key", key, "--cert", cert)
+        let signed = try box.ok("sign", "--pending", "--key", key, "--cert", cert, "--format", "json").jsonLines().map { $0["id"] as! String }
+        XCTAssertEqual(Set(signed), [a, c])
+        XCTAssertEqual(try box.ok("sign", "--pending", "--key", key, "--cert", cert).stdout, "")
+        let other = try box.officer("other", commune: "00001")
+        let d = try box.registerBirth(Declarations.birth(childName: "Trần Văn Đức", motherID: "040195000777", certificate: "GCS-2026-003"))
+        XCTAssertEqual(try box.ok("sign", "--pending", "--key", other.key, "--cert", other.cert).stdout, "", "another commune's officer signs nothing")
+        XCTAssertEqual(try procedures(box, d)["certificate-copy"], "ready")
+    }
+
+    func testECDSAAndRSAKeys() throws {
+        let box = try Sandbox()
+        try box.ok("init")
+        let first = try box.registerBirth()
+        let second = try box.registerBirth(Declarations.birth(childName: "Nguyễn Văn Bảo", motherID: "040195000999", certificate: "GCS-2026-002"))
+        for (id, type, alg) in [(first, "ecdsa-p256", "ES256"), (second, "rsa", "RS256")] {
+            let (key, cert) = try box.officer(type, type: type)
+            try box.ok("sign", id, "--key", key, "--cert", cert, "--out", "\(type).json")
+            let verified = try box.ok("verify", box.path("\(type).json"), "--trust", box.path("ca/ca.pem"), "--format", "json").json()
+            XCTAssertEqual(verified["algorithm"] as? String, alg)
+        }
+        XCTAssertEqual(try box.run("keygen", "--out", "small.key", "--type", "rsa", "--bits", "1024").status, 64)
+    }
+
+    /// The signature checks out with the openssl CLI over the exact signing input, and the payload
+    /// is the canonical form of the copy as Python serialises it independently.
+    func testOpenSSLVerifiesTheSignature() throws {
+        let (box, _, copyPath) = try signedBox()
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: copyPath))) as! [String: Any]
+        let jws = document["jws"] as! [String: String]
+        _ = try box.write("input.txt", jws["protected"]! + "." + jws["payload"]!)
+        try b64url(jws["signature"]!).write(to: URL(fileURLWithPath: box.path("sig.bin")))
+        let payload = b64url(jws["payload"]!)
+        let python = try tool(["python3", "-c", """
+            import json, sys
+            d = json.load(open(sys.argv[1]))
+            sys.stdout.write(json.dumps(d["copy"], sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+            """, copyPath], in: box)
+        XCTAssertEqual(python.status, 0, python.stderr)
+        XCTAssertEqual(payload, python.stdoutData, "the payload is the canonical copy")
+        let pub = try tool(["openssl", "x509", "-in", box.path("officer.pem"), "-pubkey", "-noout", "-out", "pub.pem"], in: box)
+        XCTAssertEqual(pub.status, 0, pub.stderr)
+        let ok = try tool(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "pub.pem", "-rawin", "-in", "input.txt", "-sigfile", "sig.bin"], in: box)
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+        _ = try box.write("input.txt", jws["protected"]! + "." + jws["payload"]! + "x")
+        let bad = try tool(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "pub.pem", "-rawin", "-in", "input.txt", "-sigfile", "sig.bin"], in: box)
+        XCTAssertNotEqual(bad.status, 0)
+    }
+
+    /// An independent JOSE library (Python jwcrypto, see .ci/pip-packages) verifies the JWS.
+    func testJwcryptoVerifiesTheJWS() throws {
+        let (box, _, copyPath) = try signedBox()
+        _ = try tool(["openssl", "x509", "-in", box.path("officer.pem"), "-pubkey", "-noout", "-out", "pub.pem"], in: box)
+        let script = """
+            import json, sys
+            from jwcrypto import jwk, jws
+            d = json.load(open(sys.argv[1]))
+            key = jwk.JWK.from_pem(open("pub.pem", "rb").read())
+            token = jws.JWS()
+            token.allowed_algs = ["EdDSA", "ES256", "RS256"]
+            token.deserialize(json.dumps(d["jws"]))
+            token.verify(key)
+            print(json.loads(token.payload)["dossier"])
+            print(token.jose_header["sigT"])
+            """
+        let r = try tool(["python3", "-c", script, copyPath], in: box)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let id = (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: copyPath))) as! [String: Any])["copy"].flatMap { ($0 as! [String: Any])["dossier"] as? String }
+        XCTAssertEqual(r.stdout, "\(id!)\n2026-11-20T02:30:00Z\n")
+        let tampered = try String(contentsOfFile: copyPath, encoding: .utf8).replacingOccurrences(of: "\"signature\":\"", with: "\"signature\":\"AA")
+        _ = try box.write("tampered.json", tampered)
+        XCTAssertNotEqual(try tool(["python3", "-c", script, box.path("tampered.json")], in: box).status, 0)
+    }
+
+    func testImportRecordsACertificateChain() throws {
+        let box = try Sandbox()
+        try box.ok("init")
+        let (_, cert) = try box.officer()
+        try box.ok("ca", "import", cert)
+        let rows = try tool(["sqlite3", box.ledgerPath, "SELECT officer, commune, role FROM certificates"], in: box)
+        XCTAssertEqual(rows.stdout, "Phạm Thị Lan|17986|civil-status officer\n")
+        XCTAssertEqual(try box.run("ca", "import", box.path("nothing.pem")).status, 66)
+    }
+}
+
+func b64url(_ text: String) -> Data {
+    var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    while s.count % 4 != 0 { s += "=" }
+    return Data(base64Encoded: s)!
+}
