@@ -68,7 +68,9 @@ enum StatusCommand: Command {
         output.line("")
         output.line(Diagnostics.heading("timeline"))
         for event in events {
-            output.line("  \(event.at.shortDescription)  \(event.actor)  \(event.kind)\(event.procedure.map { " \($0)" } ?? "")")
+            var what = event.kind + (event.procedure.map { " " + $0 } ?? "")
+            if let from = event.detail["from"]?.stringValue, let to = event.detail["to"]?.stringValue { what += ": \(from) -> \(to)" }
+            output.line("  \(event.at.shortDescription)  \(event.actor)  \(what)")
         }
     }
 

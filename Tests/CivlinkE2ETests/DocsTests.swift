@@ -77,7 +77,10 @@ final class DocsTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("funeral-allowance"), result.stdout)
         XCTAssertTrue(result.stdout.contains("health-insurance-card"), result.stdout)
+        // Every procedure of every dossier ends with its result, and nothing needs a person.
         let listed = try box.ok("status", "--list", "--format", "json").jsonLines()
         XCTAssertEqual(listed.count, 5)
+        XCTAssertEqual(listed.map { $0["open"] as! Int }, [0, 0, 0, 0, 0])
+        XCTAssertTrue(result.stdout.contains("valid: "), result.stdout)
     }
 }

@@ -223,34 +223,13 @@ func python(_ script: String, _ arguments: [String], file: StaticString = #fileP
 }
 
 extension Sandbox {
-    /// STAND-IN FOR `civlink sign` (lead: replace this body with `try ok("sign", id, ...)` once
-    /// `civlink sign` is merged). Inserts a signed_copies row with the sqlite3 CLI, sets the
-    /// dossier's certificate-copy to done, and makes ready every waiting procedure whose
-    /// prerequisites are all final. It writes no event rows (the hash chain stays valid but the
-    /// timeline lacks the signing), which the real command will.
-    func markCopySigned(_ id: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let sql = """
-            PRAGMA busy_timeout = 10000;
-            BEGIN IMMEDIATE;
-            INSERT INTO signed_copies(dossier_id, document, officer, signed_at)
-              VALUES ('\(id)', '{"format":"civlink.signed-copy/test","dossier_id":"\(id)","signature":"test"}', 'officer-test', strftime('%s','now'));
-            UPDATE procedures SET state = 'done', completed_at = strftime('%s','now') WHERE dossier_id = '\(id)' AND code = 'certificate-copy';
-            UPDATE procedures SET state = 'ready', ready_at = strftime('%s','now')
-              WHERE dossier_id = '\(id)' AND state = 'waiting'
-                AND NOT EXISTS (SELECT 1 FROM procedures q WHERE q.dossier_id = procedures.dossier_id
-                                AND instr(',' || procedures.waits_on || ',', ',' || q.code || ',') > 0
-                                AND q.state NOT IN ('done', 'completed'));
-            COMMIT;
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", ledgerPath]
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(Data(sql.utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "sqlite3 failed marking the copy signed", file: file, line: line)
+    /// Signs the dossier's certificate copy with `civlink sign`, as an officer of commune 17986
+    /// (the CA and key are made on first use).
+    func signCopy(_ id: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let key = path("officer.key"), cert = path("officer.pem")
+        if !FileManager.default.fileExists(atPath: cert) {
+            _ = try officer(file: file, line: line)
+        }
+        try ok("sign", id, "--key", key, "--cert", cert, file: file, line: line)
     }
 }

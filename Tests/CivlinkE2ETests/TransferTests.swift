@@ -69,8 +69,8 @@ final class TransferTests: XCTestCase {
         let number = (personalID["result"] as! [String: Any])["personal_id"] as! String
         XCTAssertTrue(number.hasPrefix("040326") && number.count == 12, number)   // Nghe An, female born 2000-2099, 2026
 
-        try box.markCopySigned(birth)
-        try box.markCopySigned(death)
+        try box.signCopy(birth)
+        try box.signCopy(death)
         let sent = try box.ok("transfer", "--format", "json").json()["sent"] as? Int
         XCTAssertEqual(sent, 4)   // residence, HI card, residence deletion, funeral allowance
         // Data minimisation: each agency gets what it needs, with the signed copy.
@@ -78,7 +78,10 @@ final class TransferTests: XCTestCase {
             .first { $0.contains(birth) }!
         let hi = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: box.path("spool/social-insurance/outbox/\(hiFile)")))) as! [String: Any]
         XCTAssertEqual(hi["format"] as? String, "civlink.message/1")
-        XCTAssertNotNil(hi["certificate_copy"])
+        // The copy the agency receives is the officer's signed copy, verifiable offline.
+        let copy = try JSONSerialization.data(withJSONObject: hi["certificate_copy"] as Any)
+        try copy.write(to: URL(fileURLWithPath: box.path("received-copy.json")))
+        try box.ok("verify", box.path("received-copy.json"), "--trust", box.path("ca/ca.pem"))
         let hiData = hi["data"] as! [String: Any]
         XCTAssertEqual((hiData["child"] as! [String: Any])["personal_id"] as? String, number)
         XCTAssertNil(hiData["mother"], "social insurance does not need the mother's data")
@@ -210,7 +213,7 @@ final class TransferTests: XCTestCase {
         let server = try AgencyServer()
         let box = try httpBox(server, timeout: 2)
         let ids = try births(box, 3) + [try box.ok("register-death", stdin: Declarations.text(Declarations.death())).json()["id"] as! String]
-        for id in ids { try box.markCopySigned(id) }
+        for id in ids { try box.signCopy(id) }
         // HTTP 500 twice, a connection reset after the agency took the message, a hang past the
         // timeout after it took one, then slow answers.
         try server.control(["fail": 2, "reset": 1, "hang": 1, "hang_seconds": 4, "slow": 0.2])
@@ -266,7 +269,7 @@ final class TransferTests: XCTestCase {
         process.waitUntilExit()
         try server.control(["slow": 0])
         try box.ok("transfer")
-        for id in ids { try box.markCopySigned(id) }
+        for id in ids { try box.signCopy(id) }
         try box.ok("transfer")
         XCTAssertTrue(try allFinal(box, ids))
         let processed = try server.processed()
@@ -282,7 +285,7 @@ final class TransferTests: XCTestCase {
         try box.ok("transfer")
         try simulate(box)
         try box.ok("transfer")
-        for id in ids { try box.markCopySigned(id) }
+        for id in ids { try box.signCopy(id) }
         // The first dossier's signed copy is revoked: its messages cannot be built.
         let sqlite = Process()
         sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
