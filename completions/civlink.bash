@@ -118,7 +118,8 @@ _civlink() {
     esac
     local opts=""
     case "$cmd" in
-        init|backup|doctor) opts="--format" ;;
+        init|backup) opts="--format" ;;
+        doctor) opts="--format --key" ;;
         register-birth|register-death) opts="--batch" ;;
         status) opts="--format --list --state --group --commune --overdue --stuck" ;;
     esac

@@ -95,6 +95,7 @@ complete -c civlink -l help -d 'show help'
 complete -c civlink -l version -d 'print the version'
 
 complete -c civlink -n "__fish_seen_subcommand_from init status backup doctor" -l format -r -a 'table json' -d 'output format'
+complete -c civlink -n "__fish_seen_subcommand_from doctor" -l key -r -F -d 'officer key file to check'
 complete -c civlink -n "__fish_seen_subcommand_from register-birth register-death" -l batch -d 'JSON Lines in and out'
 complete -c civlink -n "__fish_seen_subcommand_from register-birth register-death backup" -F
 complete -c civlink -n "__fish_seen_subcommand_from status" -l list -d 'list dossiers'

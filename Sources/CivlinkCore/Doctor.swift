@@ -15,7 +15,7 @@ public struct DoctorFinding: Sendable {
 
 public enum Doctor {
     /// Runs every check on `ledger`; never throws for what it finds, only reports it.
-    public static func examine(_ ledger: Ledger, now: Timestamp, environment: [String: String]) -> [DoctorFinding] {
+    public static func examine(_ ledger: Ledger, now: Timestamp, environment: [String: String], keyFiles: [String] = []) -> [DoctorFinding] {
         var findings: [DoctorFinding] = []
         func add(_ check: String, _ level: DoctorFinding.Level, _ detail: String, _ fix: String? = nil) {
             findings.append(DoctorFinding(check: check, level: level, detail: detail, fix: fix))
@@ -38,6 +38,36 @@ public enum Doctor {
         } catch {
             add("integrity", .fail, "\(error)", "restore the last backup")
         }
+        do {
+            let report = try AuditChain.verify(ledger)
+            if let finding = report.finding {
+                add("history", .fail, "event chain: \(finding.problem.rawValue) at event \(finding.seq): \(finding.detail)",
+                    "the ledger was changed outside civlink; run civlink audit verify and compare with the last backup")
+            } else {
+                add("history", .ok, "event hash chain intact (\(report.events) events)")
+            }
+        } catch {
+            add("history", .fail, "\(error)", "civlink audit verify")
+        }
+        do {
+            let agencies = try ledger.agencies()
+            if agencies.isEmpty {
+                add("agencies", .warn, "no receiving system configured", "civlink agency add CODE --spool DIR (or --url URL)")
+            }
+            for agency in agencies {
+                let problem: String?
+                do { problem = try agency.transport().check() } catch { problem = "\(error)" }
+                if let problem {
+                    add("agency \(agency.code)", .fail, problem, "civlink agency check \(agency.code); fix the \(agency.kind.rawValue) target")
+                } else {
+                    add("agency \(agency.code)", .ok, "\(agency.kind.rawValue) reachable")
+                }
+                if let token = agency.tokenFile { keyCheck("token of \(agency.code)", token, &findings) }
+            }
+        } catch {
+            add("agencies", .fail, "\(error)")
+        }
+        for key in keyFiles { keyCheck("key", key, &findings) }
         do {
             let stuck = try ledger.database.scalar("SELECT count(*) FROM procedures WHERE state = 'stuck'").int ?? 0
             add("stuck", stuck == 0 ? .ok : .warn, "\(stuck) procedure(s) stuck after the maximum delivery attempts",
@@ -66,5 +96,21 @@ public enum Doctor {
             add("clock", .fail, "\(error)")
         }
         return findings
+    }
+
+    /// Secrets must be readable by their owner only, as ssh insists for its keys.
+    static func keyCheck(_ check: String, _ path: String, _ findings: inout [DoctorFinding]) {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            findings.append(DoctorFinding(check: check, level: .fail, detail: "\(path) cannot be read", fix: "check the path"))
+            return
+        }
+        if info.st_mode & 0o077 != 0 {
+            findings.append(DoctorFinding(check: check, level: .fail,
+                                          detail: "\(path) is readable by group or others (mode \(String(info.st_mode & 0o777, radix: 8)))",
+                                          fix: "chmod 600 \(path)"))
+        } else {
+            findings.append(DoctorFinding(check: check, level: .ok, detail: "\(path) readable by its owner only", fix: nil))
+        }
     }
 }

@@ -42,7 +42,7 @@ enum CACommand: Command {
     static func initCA(_ arguments: ParsedArguments, _ context: Context) throws -> ExitCode {
         guard let dir = arguments.value("--dir"), let name = arguments.value("--name") else { throw UsageError("ca init needs --dir DIR and --name NAME") }
         guard let type = KeyType(rawValue: arguments.value("--type") ?? "ed25519") else { throw UsageError("--type must be ed25519, ecdsa-p256 or rsa") }
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileSystem.makeDirectory(dir, mode: 0o700)
         let key = try PrivateKey.generate(type)
         let now = try context.now()
         let cert = try CertificateAuthority.makeRoot(key: key, name: name, province: arguments.value("--province"),

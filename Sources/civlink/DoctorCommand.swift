@@ -4,14 +4,18 @@ import Foundation
 enum DoctorCommand: Command {
     static let name = "doctor"
     static let summary = "Check the ledger and its surroundings; print the first thing to fix."
-    static let usage = "civlink doctor [--ledger PATH] [--format table|json]"
-    static let options: [OptionSpec] = [formatOption]
+    static let usage = "civlink doctor [--key KEY] [--ledger PATH] [--format table|json]"
+    static let options: [OptionSpec] = [
+        formatOption,
+        .value("--key", "KEY", "also check this officer key file's permissions"),
+    ]
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> ExitCode {
         guard arguments.positionals.isEmpty else { throw UsageError("doctor takes no arguments") }
         let format = try arguments.format()
         let ledger = try context.openLedger(readOnly: true)
-        let findings = Doctor.examine(ledger, now: try context.now(), environment: context.environment)
+        let findings = Doctor.examine(ledger, now: try context.now(), environment: context.environment,
+                                      keyFiles: arguments.value("--key").map { [$0] } ?? [])
         switch format {
         case .json:
             findings.forEach { context.output.line($0.json) }

@@ -75,10 +75,35 @@ final class DoctorTests: XCTestCase {
     func testHealthyLedgerWarningsAndFailures() throws {
         let box = try Sandbox()
         try box.ok("init")
+        let unconfigured = try box.run("doctor")
+        XCTAssertEqual(unconfigured.status, 2)
+        XCTAssertTrue(unconfigured.stderr.contains("first to fix: agencies: civlink agency add"), unconfigured.stderr)
+        try box.ok("agency", "add", "population", "--spool", box.path("spool/population"))
+        let key = try box.officer().key
         box.environment["CIVLINK_NOW"] = ""
-        let healthy = try box.run("doctor", "--format", "json")
+        let healthy = try box.run("doctor", "--format", "json", "--key", key)
         XCTAssertEqual(healthy.status, 0, healthy.stdout + healthy.stderr)
-        XCTAssertEqual(try healthy.jsonLines().map { $0["level"] as! String }, ["ok", "ok", "ok", "ok", "ok"])
+        XCTAssertEqual(try healthy.jsonLines().map { $0["check"] as! String },
+                       ["schema", "integrity", "history", "agency population", "key", "stuck", "overdue", "clock"])
+        XCTAssertEqual(Set(try healthy.jsonLines().map { $0["level"] as! String }), ["ok"])
+        chmod(key, 0o644)
+        let exposed = try box.run("doctor", "--key", key)
+        XCTAssertEqual(exposed.status, 1)
+        XCTAssertTrue(exposed.stderr.contains("first to fix: key: chmod 600"), exposed.stderr)
+        chmod(key, 0o600)
+        // A spool that cannot be created is refused when added, and a failure to fix when it
+        // goes missing later.
+        try "".write(toFile: box.path("blocker"), atomically: true, encoding: .utf8)
+        let refused = try box.run("agency", "add", "residence", "--spool", box.path("blocker/residence"))
+        XCTAssertEqual(refused.status, 73)
+        XCTAssertTrue(refused.stderr.contains("cannot create directory"), refused.stderr)
+        try box.ok("agency", "add", "residence", "--spool", box.path("gone/residence"))
+        try FileManager.default.removeItem(atPath: box.path("gone"))
+        try "".write(toFile: box.path("gone"), atomically: true, encoding: .utf8)
+        let unreachable = try box.run("doctor")
+        XCTAssertEqual(unreachable.status, 1)
+        XCTAssertTrue(unreachable.stderr.contains("first to fix: agency residence"), unreachable.stderr)
+        try box.ok("agency", "remove", "residence")
 
         // Registered long ago: its procedures are overdue now.
         box.environment["CIVLINK_NOW"] = "2024-03-01T09:00:00+07:00"
@@ -95,5 +120,11 @@ final class DoctorTests: XCTestCase {
         let failed = try box.run("doctor")
         XCTAssertEqual(failed.status, 1, failed.stdout)
         XCTAssertTrue(failed.stderr.contains("first to fix: clock: set the system clock"), failed.stderr)
+
+        // An event edited by hand breaks the chain, and that comes first.
+        _ = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, "UPDATE events SET actor = 'someone' WHERE seq = 1;"])
+        let tampered = try box.run("doctor")
+        XCTAssertEqual(tampered.status, 1)
+        XCTAssertTrue(tampered.stderr.contains("first to fix: history"), tampered.stderr)
     }
 }

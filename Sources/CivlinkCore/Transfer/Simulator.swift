@@ -33,7 +33,7 @@ public struct AgencySimulator {
     /// One pass over the outbox.
     public mutating func runOnce(now: Date = Date()) throws -> Pass {
         try spool.prepare()
-        try FileManager.default.createDirectory(atPath: seenDirectory, withIntermediateDirectories: true)
+        try FileSystem.makeDirectory(seenDirectory)
         var pass = Pass()
         let names = (try? FileManager.default.contentsOfDirectory(atPath: spool.outbox)) ?? []
         for name in names.sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {

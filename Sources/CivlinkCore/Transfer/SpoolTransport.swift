@@ -12,7 +12,7 @@ public struct SpoolTransport: Transport {
 
     public func prepare() throws {
         for dir in [directory, outbox, inbox] {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try FileSystem.makeDirectory(dir)
         }
     }
 
