@@ -56,3 +56,10 @@ final class LocalizerTests: XCTestCase {
         XCTAssertEqual(Language.from(environment: ["LC_ALL": "C", "LANG": "vi_VN.UTF-8"]), .english)
     }
 }
+
+final class MigrationTests: XCTestCase {
+    func testMigrationsAreNumberedOneToLatestWithoutGaps() {
+        XCTAssertEqual(Migrations.ordered.map(\.version), Array(1...Migrations.latest))
+        XCTAssertEqual(Set(Migrations.all.map(\.version)).count, Migrations.all.count, "two migrations share a number")
+    }
+}
