@@ -104,3 +104,9 @@ echo "civlink report:                     ${civ} s"
 echo "ratio civlink / equivalent raw:     $(echo "scale=2; $civ / $raw_all" | bc)  (floor: <= 1.3)"
 echo "ratio civlink / counts-only raw:    $(echo "scale=2; $civ / $raw_counts" | bc)"
 echo "civlink peak memory (max RSS):      ${rss} KB"
+if [ -n "${BENCH_TSV:-}" ]; then
+  procs=$(sqlite3 "$DB" 'SELECT count(*) FROM procedures')
+  printf 'report --by system,procedure,month on %s procedures, s\t%s\t%s\t%s\t<=1.3\n' "$procs" "$civ" "$raw_all" \
+    "$(echo "scale=2; $civ / $raw_all" | bc)" >> "$BENCH_TSV"
+  printf 'report peak memory, MiB\t%s\t-\t-\t-\n' "$(( rss / 1024 ))" >> "$BENCH_TSV"
+fi

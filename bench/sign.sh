@@ -60,4 +60,9 @@ print(f"civlink verify:         {n} copies in {t3 - t2:.2f}s = {verify_rate:.0f}
 print(f"openssl speed ed25519:  sign {os_sign:.0f}/s, verify {os_verify:.0f}/s")
 print(f"ratio sign   (civlink/openssl): {sign_rate / os_sign:.3f}  (floor 0.7: {'met' if sign_rate / os_sign >= 0.7 else 'NOT met'})")
 print(f"ratio verify (civlink/openssl): {verify_rate / os_verify:.3f}")
+import os
+if os.environ.get("BENCH_TSV"):
+    with open(os.environ["BENCH_TSV"], "a") as f:
+        f.write(f"sign --pending {n} copies, /s vs openssl speed ed25519 sign\t{sign_rate:.0f}\t{os_sign:.0f}\t{sign_rate / os_sign:.3f}\t>=0.7\n")
+        f.write(f"verify {n} copies, /s vs openssl speed ed25519 verify\t{verify_rate:.0f}\t{os_verify:.0f}\t{verify_rate / os_verify:.3f}\t-\n")
 PY

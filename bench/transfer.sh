@@ -89,3 +89,8 @@ echo "spool:  $sent messages, $spool_rate messages/s"
 echo "http:   $delivered messages, $http_rate messages/s (civlink, concurrency $CONCURRENCY)"
 echo "curl:   $curled messages, $curl_rate messages/s (baseline loop)"
 echo "ratio:  civlink/curl = $(python3 -c "print(round($http_rate / max($curl_rate, 1), 2))")"
+if [ -n "${BENCH_TSV:-}" ]; then
+  printf 'transfer %s messages to spool, /s\t%s\t-\t-\t-\n' "$SPOOL_N" "$spool_rate" >> "$BENCH_TSV"
+  printf 'transfer %s messages to loopback HTTP vs curl loop, /s\t%s\t%s\t%s\t>=1\n' "$HTTP_N" "$http_rate" "$curl_rate" \
+    "$(python3 -c "print(round($http_rate / max($curl_rate, 1), 2))")" >> "$BENCH_TSV"
+fi

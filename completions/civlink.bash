@@ -57,6 +57,7 @@ _civlink_signing() {
     return 0
 }
 _civlink_dossier_ids() {
+    command -v civlink >/dev/null 2>&1 || return
     civlink status --list --format json 2>/dev/null | sed -n 's/^{"id":"\([^"]*\)".*/\1/p'
 }
 

@@ -1,6 +1,7 @@
 # fish completion for civlink. Install as ~/.config/fish/completions/civlink.fish.
 
 function __civlink_dossier_ids
+    command -q civlink; or return
     civlink status --list --format json 2>/dev/null | sed -n 's/^{"id":"\([^"]*\)".*/\1/p'
 end
 
