@@ -130,7 +130,7 @@ enum StatusCommand: Command {
         }
         guard !rows.isEmpty else { return }
         output.line("")
-        output.line("delivery")
+        output.line(Diagnostics.heading("delivery"))
         table(["PROCEDURE", "ATTEMPTS", "SENT", "ANSWERED", "MESSAGE", "LAST ERROR", "RESULT"], rows).forEach { output.line("  " + $0) }
     }
 

@@ -56,3 +56,35 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, "SELECT count(*) FROM dossiers;"]), "\(inputs.count)\n")
     }
 }
+
+final class HostileReceiptTests: XCTestCase {
+    func testTenThousandHostileReceiptsAreQuarantinedAndChangeNothing() throws {
+        let box = try Sandbox()
+        try box.ok("init")
+        for agency in ["population", "residence", "social-insurance", "social-affairs"] {
+            try box.ok("agency", "add", agency, "--spool", box.path("spool/\(agency)"))
+        }
+        let id = try box.ok("register-birth", stdin: Declarations.text(Declarations.birth())).json()["id"] as! String
+        try box.ok("transfer")
+        let messageID = "\(id).personal-id.1"
+        XCTAssertTrue(FileManager.default.fileExists(atPath: box.path("spool/population/outbox/\(messageID).json")))
+        let generator = Sandbox.fixtures.appendingPathComponent("hostile.py").path
+        _ = try Process.capture("/usr/bin/env", ["python3", generator, "receipts", box.path("spool/population/inbox"), "10000", messageID])
+        let procedures = "SELECT code, state, result, attempts, answered_at FROM procedures ORDER BY dossier_id, position;"
+        let before = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, procedures])
+
+        let result = try box.run("transfer", "--format", "json")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(result.stderr.contains("internal error"), result.stderr)
+        XCTAssertEqual(try result.json()["quarantined"] as? Int, 10_000)
+        XCTAssertEqual(try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, procedures]), before, "a hostile receipt changed a procedure")
+        let quarantined = try box.ok("transfer", "--quarantine", "--format", "json").stdout
+        XCTAssertFalse(quarantined.contains("040195000123"), "personal data in the quarantine list")
+        // The inbox is drained, and a real answer still goes through.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: box.path("spool/population/inbox")).filter { $0.hasSuffix(".json") }, [])
+        try box.ok("agency", "simulate", "--spool", box.path("spool/population"))
+        try box.ok("transfer")
+        let states = try box.ok("status", id, "--format", "json").json()["procedures"] as! [[String: Any]]
+        XCTAssertEqual(states.first { $0["code"] as? String == "personal-id" }?["state"] as? String, "completed")
+    }
+}

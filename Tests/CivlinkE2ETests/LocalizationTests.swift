@@ -24,5 +24,10 @@ final class LocalizationTests: XCTestCase {
         XCTAssertEqual(json.stdout, english_json.stdout, "machine output must not depend on the language")
         let help = try box.run(["--help"], environment: ["LANG": "vi_VN.UTF-8"]).stdout
         XCTAssertTrue(help.contains("Đăng ký khai sinh"), help)
+        XCTAssertTrue(help.contains("Ký số bản sao điện tử"), help)
+        let report = try box.run(["report"], environment: ["LANG": "vi_VN.UTF-8"]).stdout
+        XCTAssertTrue(report.contains("HỆ THỐNG") && report.contains("ĐÃ GIẢI QUYẾT"), report)
+        let csv = try box.run(["report", "--format", "csv"], environment: ["LANG": "vi_VN.UTF-8"]).stdout
+        XCTAssertEqual(csv, try box.run(["report", "--format", "csv"]).stdout, "CSV keeps English keys")
     }
 }

@@ -95,6 +95,7 @@ extension Ledger {
         guard procedure == receipt.procedure else {
             return try quarantine("receipt for procedure \(receipt.procedure) answers a \(procedure) message")
         }
+        do { try checkAgainstDossier(receipt, dossier: dossier) } catch let error as ValidationError { return try quarantine(error.message) }
         try database.run("INSERT INTO receipts(message_id, status, digest, body, source, received_at) VALUES (?, ?, ?, ?, ?, ?)",
                          [.text(receipt.messageID), .text(receipt.status.rawValue), .text(digest), .text(String(decoding: data, as: UTF8.self)),
                           .text(source), .integer(now.seconds)])
@@ -126,6 +127,21 @@ extension Ledger {
         try transition(dossier: dossier, procedure: procedure, to: target, actor: actor, now: now, result: receipt.result,
                        detail: [("message_id", .string(receipt.messageID))] + (receipt.reason.map { [("reason", JSON.string($0))] } ?? []))
         return .applied(target.rawValue)
+    }
+
+    /// A personal ID number returned for a child must be one the child can have: a province code of
+    /// the registering province, the century/sex digit and year digits of the child's birth.
+    func checkAgainstDossier(_ receipt: Receipt, dossier: String) throws {
+        guard receipt.status == .completed, receipt.procedure == ProcedureKind.personalID.code,
+              let number = receipt.result?["personal_id"]?.stringValue else { return }
+        let record = try self.dossier(dossier)
+        guard let child = record.declaration["child"], let born = child["date_of_birth"]?.stringValue.flatMap(CivilDate.init),
+              let sex = child["sex"]?.stringValue.flatMap(Sex.init(rawValue:)) else { return }
+        _ = try PersonalID.validate(number, field: "result.personal_id", provinces: reference.provinces, born: born, sex: sex)
+        let province = String(number.prefix(3))
+        guard reference.provinces.byIDCode[province]?.unit2025 == record.province else {
+            throw ValidationError("result.personal_id", "first 3 digits must be a province code of the registering province")
+        }
     }
 
     public struct QuarantineEntry: Sendable {

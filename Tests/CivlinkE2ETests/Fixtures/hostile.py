@@ -4,6 +4,9 @@
   hostile.py bad N SEED   N lines, every one of which civlink must refuse (wrong types, missing
                           fields, invalid UTF-8, huge values, deep nesting, traversal strings,
                           invalid ID numbers, impossible dates, unknown fields, control characters)
+  hostile.py receipts DIR N MESSAGE_ID
+                          N receipts civlink must quarantine (malformed, invalid UTF-8, unknown or
+                          traversal message ids, wrong procedure, results breaking their rules)
   hostile.py awkward      valid declarations with SQL and shell metacharacters and NFD names,
                           which civlink must accept and store NFC, never interpreted
 """
@@ -92,9 +95,41 @@ def awkward_lines():
         yield json.dumps(d, ensure_ascii=False).encode()
 
 
+def hostile_receipts(directory, count, message_id, seed=3):
+    """Writes COUNT receipts into DIRECTORY that civlink must quarantine, none applied."""
+    import os
+    rng = random.Random(seed)
+    dossier = message_id.split(".")[0]
+    kinds = [
+        lambda i: b"{not json " + str(i).encode(),
+        lambda i: b'{"format":"civlink.receipt/1","message_id":"\xc3\x28' + str(i).encode() + b'"}',
+        lambda i: json.dumps({"format": "civlink.receipt/1", "message_id": f"../../etc/passwd{i}", "procedure": "personal-id",
+                              "status": "completed", "result": {"personal_id": "040326000001"}}).encode(),
+        lambda i: json.dumps({"format": "civlink.receipt/1", "message_id": f"B26-ZZZZ-ZZZZ.personal-id.{i}", "procedure": "personal-id",
+                              "status": "completed", "result": {"personal_id": "040326000001"}}).encode(),
+        lambda i: json.dumps({"format": "civlink.receipt/1", "message_id": message_id, "procedure": "funeral-allowance",
+                              "status": "completed", "result": {"decision": f"QD-{i}", "amount_vnd": 1}}).encode(),
+        lambda i: json.dumps({"format": "civlink.receipt/1", "message_id": message_id, "procedure": "personal-id",
+                              "status": "completed", "n": i,
+                              "result": {"personal_id": rng.choice(["12345", "999326000001", "040026000001", "001326000001", f"x{i}"])}}).encode(),
+        lambda i: json.dumps({"format": "civlink.receipt/1", "message_id": message_id, "procedure": "personal-id",
+                              "status": rng.choice(["done", "", 7, None]), "n": i}).encode(),
+        lambda i: ('{"a":' * 300 + str(i) + "}" * 300).encode(),
+        lambda i: json.dumps([message_id, i]).encode(),
+        lambda i: json.dumps({"format": "civlink.receipt/1", "message_id": message_id, "procedure": "personal-id",
+                              "status": "rejected", "reason": "x" * 70000, "n": i}).encode(),
+    ]
+    os.makedirs(directory, exist_ok=True)
+    for i in range(count):
+        with open(os.path.join(directory, f"hostile-{i:05d}.json"), "wb") as f:
+            f.write(kinds[i % len(kinds)](i))
+
+
 if __name__ == "__main__":
     out = sys.stdout.buffer
-    if sys.argv[1] == "bad":
+    if sys.argv[1] == "receipts":
+        hostile_receipts(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    elif sys.argv[1] == "bad":
         rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
         for i in range(int(sys.argv[2])):
             line = bad_line(rng, i)
@@ -102,3 +137,4 @@ if __name__ == "__main__":
     else:
         for line in awkward_lines():
             out.write(line + b"\n")
+
