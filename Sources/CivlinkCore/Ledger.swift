@@ -160,36 +160,36 @@ public final class Ledger {
 
     /// Registers one validated declaration. Call inside a write transaction.
     public func register(_ declaration: Declaration, actor: String, now: Timestamp) throws -> DossierRecord {
-        if let existing = try database.scalar("SELECT id FROM dossiers WHERE duplicate_key = ?", [.text(declaration.duplicateKey)]).string {
-            throw DuplicateError(existingDossier: existing, reason: declaration.group == .birth
-                ? "a birth with the same mother, date of birth and child's name"
-                : "a death for the same personal ID number")
-        }
-        if let existing = try database.scalar("SELECT id FROM dossiers WHERE grp = ? AND document_key = ?",
-                                              [.text(declaration.group.rawValue), .text(declaration.documentKey)]).string {
-            throw DuplicateError(existingDossier: existing, reason: declaration.group == .birth
-                ? "the same medical birth certificate number"
-                : "a death for the same personal ID number")
-        }
         let year = now.localDate.year
         let number = try database.scalar("SELECT COALESCE(MAX(register_no), 0) + 1 FROM dossiers WHERE grp = ? AND commune = ? AND register_year = ?",
                                          [.text(declaration.group.rawValue), .text(declaration.commune), .integer(Int64(year))]).int ?? 1
-        var id = DossierID.random(group: declaration.group, year: year)
-        while try database.scalar("SELECT 1 FROM dossiers WHERE id = ?", [.text(id.text)]) != .null {
-            id = DossierID.random(group: declaration.group, year: year)
-        }
         let benefit = DossierRecord.benefitJSON(declaration.options.benefit, group: declaration.group)
-        try database.run("""
-            INSERT INTO dossiers(id, grp, province, commune, register_year, register_no, received_at, registered_at, event_date, late,
-                                 duplicate_key, document_key, reference, declaration, benefit)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [
-            .text(id.text), .text(declaration.group.rawValue), .text(declaration.province), .text(declaration.commune),
-            .integer(Int64(year)), .integer(Int64(number)), .integer(declaration.receivedAt.seconds), .integer(now.seconds),
-            .text(declaration.eventDate.description), .integer(declaration.late ? 1 : 0),
-            .text(declaration.duplicateKey), .text(declaration.documentKey), SQLValue(declaration.normalised["reference"]?.stringValue),
-            .text(declaration.normalised.serialized()), .text(benefit.serialized()),
-        ])
+        // The unique indexes find duplicates: the insert is the first write of a registration, so a
+        // refused insert leaves nothing behind, and the common case costs no extra look-ups.
+        var id = DossierID.random(group: declaration.group, year: year)
+        var attempts = 0
+        while true {
+            do {
+                try database.run("""
+                    INSERT INTO dossiers(id, grp, province, commune, register_year, register_no, received_at, registered_at, event_date, late,
+                                         duplicate_key, document_key, reference, declaration, benefit)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, [
+                    .text(id.text), .text(declaration.group.rawValue), .text(declaration.province), .text(declaration.commune),
+                    .integer(Int64(year)), .integer(Int64(number)), .integer(declaration.receivedAt.seconds), .integer(now.seconds),
+                    .text(declaration.eventDate.description), .integer(declaration.late ? 1 : 0),
+                    .text(declaration.duplicateKey), .text(declaration.documentKey), SQLValue(declaration.normalised["reference"]?.stringValue),
+                    .text(declaration.normalised.serialized()), .text(benefit.serialized()),
+                ])
+                break
+            } catch is SQLiteConstraintError {
+                try refuseDuplicate(declaration)
+                // Neither key is taken, so the random id was: draw another.
+                attempts += 1
+                if attempts > 8 { throw LedgerError("could not draw a free dossier id", exitCode: .software) }
+                id = DossierID.random(group: declaration.group, year: year)
+            }
+        }
         let plan = planner.plan(for: declaration)
         for (position, step) in plan.enumerated() {
             try database.run("""
@@ -210,6 +210,21 @@ public final class Ledger {
         ]))
         return DossierRecord(id: id.text, declaration: declaration, registerYear: year, registerNumber: number, registeredAt: now,
                              benefit: benefit, procedures: plan.map { ProcedureRecord(planned: $0, since: now) })
+    }
+
+    /// Throws the duplicate error naming the dossier that already holds this declaration's keys.
+    private func refuseDuplicate(_ declaration: Declaration) throws {
+        if let existing = try database.scalar("SELECT id FROM dossiers WHERE duplicate_key = ?", [.text(declaration.duplicateKey)]).string {
+            throw DuplicateError(existingDossier: existing, reason: declaration.group == .birth
+                ? "a birth with the same mother, date of birth and child's name"
+                : "a death for the same personal ID number")
+        }
+        if let existing = try database.scalar("SELECT id FROM dossiers WHERE grp = ? AND document_key = ?",
+                                              [.text(declaration.group.rawValue), .text(declaration.documentKey)]).string {
+            throw DuplicateError(existingDossier: existing, reason: declaration.group == .birth
+                ? "the same medical birth certificate number"
+                : "a death for the same personal ID number")
+        }
     }
 
     // MARK: Changing state
