@@ -78,7 +78,11 @@ enum ReportCommand: Command {
             guard path.hasSuffix(".svg") else { throw UsageError("--chart must name a .svg file") }
             chartPath = path
         }
+        // One pass over a large ledger takes a while: say so on a terminal, never in a pipe.
+        let progress = Progress()
+        progress.update("counting the ledger for \(scope.from) to \(scope.to)...")
         let report = try ledger.report(scope, by: dimensions, now: now)
+        progress.finish()
         switch format {
         case .table: ReportOutput.table(report, suppress: suppress, output: context.output)
         case .csv: ReportOutput.csv(report, suppress: suppress, bom: arguments.has("--bom"), output: context.output)
