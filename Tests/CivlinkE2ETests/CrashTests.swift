@@ -14,15 +14,9 @@ final class CrashTests: XCTestCase {
         let printed = box.path("printed.jsonl")
 
         for trial in 0..<3 {
-            let process = Process()
-            process.executableURL = Sandbox.binary
-            process.arguments = ["register-birth", "--batch", input]
-            process.environment = box.environment
             FileManager.default.createFile(atPath: printed, contents: nil)
             let out = try FileHandle(forWritingTo: URL(fileURLWithPath: printed))
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try box.start(["register-birth", "--batch", input], output: out)
             // Wait until some dossiers are out (a commit happened), then kill at once.
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: printed)[.size] as? Int) ?? 0) ?? 0 < 1000 * (trial + 1),

@@ -95,6 +95,20 @@ final class Sandbox: @unchecked Sendable {
                          stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Starts civlink in the background (for tests that kill it or run something beside it);
+    /// standard error is discarded, standard output goes to `output` or is discarded.
+    func start(_ arguments: [String], output: FileHandle? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = Sandbox.binary
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = directory
+        process.standardOutput = output ?? FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     @discardableResult
     func run(_ arguments: String..., stdin: String? = nil) throws -> RunResult {
         try run(arguments, stdin: stdin.map { Data($0.utf8) })

@@ -9,12 +9,7 @@ final class OperationsTests: XCTestCase {
             Declarations.text(Declarations.birth(childName: "Con \(i)", motherID: String(format: "040195%06d", i), certificate: "BK\(i)"))
         }
         let input = try box.write("births.jsonl", lines.joined(separator: "\n"))
-        let writer = Process()
-        writer.executableURL = Sandbox.binary
-        writer.arguments = ["register-birth", "--batch", input]
-        writer.environment = box.environment
-        writer.standardOutput = FileHandle.nullDevice
-        try writer.run()
+        let writer = try box.start(["register-birth", "--batch", input])
         let backup = box.path("copy.db")
         let result = try box.run("backup", backup, "--format", "json")
         writer.waitUntilExit()

@@ -250,13 +250,7 @@ final class TransferTests: XCTestCase {
         let box = try httpBox(server)
         let ids = try births(box, 6)
         try server.control(["slow": 1.0])
-        let process = Process()
-        process.executableURL = Sandbox.binary
-        process.arguments = ["transfer", "--concurrency", "1"]
-        process.environment = box.environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try box.start(["transfer", "--concurrency", "1"])
         var polls = 0
         while try server.posts() < 2 && polls < 600 {
             polls += 1
@@ -326,13 +320,7 @@ final class TransferTests: XCTestCase {
         XCTAssertEqual(registered.status, 0, registered.stderr)
         let ids = try registered.jsonLines().map { $0["id"] as! String }
         XCTAssertEqual(ids.count, 600)
-        let process = Process()
-        process.executableURL = Sandbox.binary
-        process.arguments = ["transfer", "--concurrency", "1"]
-        process.environment = box.environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try box.start(["transfer", "--concurrency", "1"])
         let outbox = box.path("spool/population/outbox")
         var polls = 0
         while process.isRunning && ((try? FileManager.default.contentsOfDirectory(atPath: outbox))?.count ?? 0) < 20 && polls < 2000 {
