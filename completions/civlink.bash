@@ -35,7 +35,7 @@ _civlink_transfer_block() {
     return 1
 }
 
-# ---- signing: keygen ca sign verify revoke audit
+# ---- signing: keygen ca sign verify revoke copy audit
 _civlink_signing() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} sub=${COMP_WORDS[1]}
     case $prev in
@@ -51,6 +51,7 @@ _civlink_signing() {
         sign) COMPREPLY=($(compgen -W "--key --cert --out --pending --format --help" -- "$cur")) ;;
         verify) COMPREPLY=($(compgen -W "--trust --revoked --format --help" -- "$cur") $(compgen -f -- "$cur")) ;;
         revoke) COMPREPLY=($(compgen -W "--reason --export --help" -- "$cur")) ;;
+        copy) COMPREPLY=($(compgen -W "--out --help" -- "$cur")) ;;
         audit) COMPREPLY=($(compgen -W "verify --format --help" -- "$cur")) ;;
         *) return 1 ;;
     esac
@@ -84,7 +85,7 @@ _civlink() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     cmd=${COMP_WORDS[1]}
-    local commands="init register-birth register-death status keygen ca sign verify revoke audit transfer agency report backup doctor"
+    local commands="init register-birth register-death status keygen ca sign verify revoke copy audit transfer agency report backup doctor"
     local global="--ledger --actor --holidays --help --version"
 
     if [ "$COMP_CWORD" -eq 1 ]; then
@@ -92,8 +93,8 @@ _civlink() {
         return
     fi
     case "$cmd" in
-        keygen|ca|sign|verify|revoke|audit)
-            if [ "$cmd" = sign ] && [[ "$cur" != -* ]] && [ "$prev" != --key ] && [ "$prev" != --cert ] && [ "$prev" != --out ]; then
+        keygen|ca|sign|verify|revoke|copy|audit)
+            if { [ "$cmd" = sign ] || [ "$cmd" = copy ]; } && [[ "$cur" != -* ]] && [ "$prev" != --key ] && [ "$prev" != --cert ] && [ "$prev" != --out ]; then
                 COMPREPLY=($(compgen -W "$(_civlink_dossier_ids)" -- "$cur"))
                 return
             fi

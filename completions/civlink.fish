@@ -5,7 +5,7 @@ function __civlink_dossier_ids
     civlink status --list --format json 2>/dev/null | sed -n 's/^{"id":"\([^"]*\)".*/\1/p'
 end
 
-set -l commands init register-birth register-death status keygen ca sign verify revoke audit transfer agency report backup doctor
+set -l commands init register-birth register-death status keygen ca sign verify revoke copy audit transfer agency report backup doctor
 complete -c civlink -f
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a init -d 'create a new ledger'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a register-birth -d 'register a birth'
@@ -16,6 +16,7 @@ complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a ca -d 'Pro
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a sign -d 'Sign a certificate copy'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a verify -d 'Verify a signed copy offline'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a revoke -d 'Revoke a signed copy or export the list'
+complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a copy -d 'Print the current signed copy of a dossier'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a audit -d 'Check the ledger hash chain'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a transfer -d 'send ready procedures and ingest receipts'
 complete -c civlink -n "not __fish_seen_subcommand_from $commands" -a agency -d 'configure, check and simulate receiving systems'
@@ -77,7 +78,7 @@ complete -c civlink -n '__fish_seen_subcommand_from ca' -l name -x
 complete -c civlink -n '__fish_seen_subcommand_from ca' -l province -x
 complete -c civlink -n '__fish_seen_subcommand_from ca' -l days -x
 complete -c civlink -n '__fish_seen_subcommand_from ca' -l valid-from -x
-complete -c civlink -n '__fish_seen_subcommand_from ca sign' -l out -r -F
+complete -c civlink -n '__fish_seen_subcommand_from ca sign copy' -l out -r -F
 complete -c civlink -n '__fish_seen_subcommand_from sign' -l key -r -F
 complete -c civlink -n '__fish_seen_subcommand_from sign' -l cert -r -F
 complete -c civlink -n '__fish_seen_subcommand_from sign' -l pending
@@ -87,7 +88,7 @@ complete -c civlink -n '__fish_seen_subcommand_from sign verify audit' -l format
 complete -c civlink -n '__fish_seen_subcommand_from revoke' -l reason -x
 complete -c civlink -n '__fish_seen_subcommand_from revoke' -l export
 complete -c civlink -n '__fish_seen_subcommand_from audit' -a verify
-complete -c civlink -n '__fish_seen_subcommand_from sign revoke' -a '(__civlink_dossier_ids)' -d 'dossier'
+complete -c civlink -n '__fish_seen_subcommand_from sign revoke copy' -a '(__civlink_dossier_ids)' -d 'dossier'
 
 complete -c civlink -l ledger -r -F -d 'ledger file'
 complete -c civlink -l actor -r -d 'who is acting'

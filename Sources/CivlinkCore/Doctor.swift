@@ -69,7 +69,7 @@ public enum Doctor {
         }
         for key in keyFiles { keyCheck("key", key, &findings) }
         do {
-            let stuck = try ledger.database.scalar("SELECT count(*) FROM procedures WHERE state = 'stuck'").int ?? 0
+            let stuck = try ledger.database.scalar("SELECT count(*) FROM procedures WHERE state = 'stuck' AND state NOT IN ('done', 'completed')").int ?? 0
             add("stuck", stuck == 0 ? .ok : .warn, "\(stuck) procedure(s) stuck after the maximum delivery attempts",
                 stuck == 0 ? nil : "civlink status --list --state stuck, fix the cause, then retry them")
             let today = now.localDate.description

@@ -81,8 +81,18 @@ public struct JSONReader {
         return value
     }
 
+    /// A Swift string is valid Unicode already, so only the JSON grammar is checked.
     public static func parse(_ text: String, limits: JSONLimits = .document) throws -> JSON {
-        try parse(Data(text.utf8), limits: limits)
+        let bytes = Array(text.utf8)
+        if bytes.count > limits.maxBytes {
+            throw ValidationError("", "input is \(bytes.count) bytes, over the limit of \(limits.maxBytes)")
+        }
+        var reader = JSONReader(bytes: bytes, limits: limits)
+        reader.skipWhitespace()
+        let value = try reader.parseValue(depth: 0)
+        reader.skipWhitespace()
+        if reader.index != reader.bytes.count { throw reader.fail("unexpected data after the JSON value") }
+        return value
     }
 
     private init(bytes: [UInt8], limits: JSONLimits) {
@@ -95,7 +105,7 @@ public struct JSONReader {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x09 || bytes[index] == 0x0D { index += 1 }
     }
 
     private mutating func parseValue(depth: Int) throws -> JSON {
@@ -124,14 +134,20 @@ public struct JSONReader {
         if depth > limits.maxDepth { throw fail("nesting deeper than \(limits.maxDepth)") }
         index += 1
         var members: [(String, JSON)] = []
-        var seen = Set<String>()
+        // Objects are small: a linear scan finds a duplicate name faster than hashing, until one is not.
+        var seen: Set<String>?
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
             let key = try parseString()
-            if !seen.insert(key).inserted { throw fail("duplicate member name") }
+            if members.count < 16 {
+                if members.contains(where: { $0.0 == key }) { throw fail("duplicate member name") }
+            } else {
+                if seen == nil { seen = Set(members.map(\.0)) }
+                if !seen!.insert(key).inserted { throw fail("duplicate member name") }
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
@@ -182,7 +198,18 @@ public struct JSONReader {
 
     private mutating func parseString() throws -> String {
         index += 1
-        var out: [UInt8] = []
+        // Most strings have no escape: take them as one slice.
+        let start = index
+        while index < bytes.count, index - start <= limits.maxStringBytes {
+            let c = bytes[index]
+            if c == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: bytes[start..<index - 1], as: UTF8.self)
+            }
+            if c == UInt8(ascii: "\\") || c < 0x20 { break }
+            index += 1
+        }
+        var out = Array(bytes[start..<index])
         while true {
             guard index < bytes.count else { throw fail("unterminated string") }
             let c = bytes[index]
@@ -312,7 +339,7 @@ extension JSON {
             out.append(0x5D)
         case .object(let members):
             if members.isEmpty { out.append(contentsOf: [0x7B, 0x7D]); return }
-            let ordered = sortKeys ? members.sorted { $0.0.utf16.lexicographicallyPrecedes($1.0.utf16) } : members
+            let ordered = sortKeys && !JSON.inCanonicalOrder(members) ? members.sorted { JSON.canonicallyPrecedes($0.0, $1.0) } : members
             out.append(0x7B)
             for (i, (key, value)) in ordered.enumerated() {
                 if i > 0 { out.append(0x2C) }
@@ -328,6 +355,27 @@ extension JSON {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// RFC 8785 orders member names by UTF-16 code units. For ASCII names that is byte order,
+    /// which needs no UTF-16 view.
+    static func canonicallyPrecedes(_ a: String, _ b: String) -> Bool {
+        if let ascii = a.utf8.withContiguousStorageIfAvailable({ x in
+            b.utf8.withContiguousStorageIfAvailable { y -> Bool? in
+                x.allSatisfy { $0 < 0x80 } && y.allSatisfy { $0 < 0x80 } ? x.lexicographicallyPrecedes(y) : nil
+            } ?? nil
+        }), let ascii { return ascii }
+        return a.utf16.lexicographicallyPrecedes(b.utf16)
+    }
+
+    /// Objects built in canonical order need no sort.
+    static func inCanonicalOrder(_ members: [(String, JSON)]) -> Bool {
+        var index = 1
+        while index < members.count {
+            if !canonicallyPrecedes(members[index - 1].0, members[index].0) { return false }
+            index += 1
+        }
+        return true
+    }
 
     /// Escapes only what RFC 8785 escapes: quote, backslash and control characters; everything
     /// else is copied as UTF-8.

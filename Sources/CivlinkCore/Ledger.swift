@@ -128,27 +128,38 @@ public final class Ledger {
     /// Appends an event to the hash chain. Call inside a write transaction.
     @discardableResult
     public func appendEvent(dossier: String, at: Timestamp, actor: String, kind: String, procedure: String?, detail: JSON) throws -> Int64 {
-        let head: (seq: Int64, hash: String)
+        try appendEvents([(dossier, kind, procedure, detail)], at: at, actor: actor)
+    }
+
+    /// Appends events to the hash chain in order, inserted a few dozen per statement. Call inside
+    /// a write transaction. Returns the last event's sequence number.
+    @discardableResult
+    public func appendEvents(_ events: [(dossier: String, kind: String, procedure: String?, detail: JSON)], at: Timestamp,
+                             actor: String) throws -> Int64 {
+        var head: (seq: Int64, hash: String)
         if writing, let cached = chainHead {
             head = cached
         } else {
             let row = try database.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").first
             head = (Int64(row?[0].int ?? 0), row?[1].string ?? Ledger.genesisHash)
         }
-        let seq = head.seq + 1
-        let previous = head.hash
-        let event = LedgerEvent(seq: seq, dossier: dossier, at: at, actor: actor, kind: kind, procedure: procedure, detail: detail, previousHash: previous)
-        let hash = event.hash
-        try database.run("INSERT INTO events(seq, dossier_id, at, actor, kind, procedure, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-            .integer(seq), .text(dossier), .integer(at.seconds), .text(actor), .text(kind), SQLValue(procedure),
-            .text(detail.serialized(sortKeys: true)), .text(previous), .text(hash),
-        ])
-        if writing {
-            chainHead = (seq, hash)
-        } else {
-            try recordChainHead(seq: seq, hash: hash)
+        var rows: [[SQLValue]] = []
+        rows.reserveCapacity(events.count)
+        for item in events {
+            let event = LedgerEvent(seq: head.seq + 1, dossier: item.dossier, at: at, actor: actor, kind: item.kind, procedure: item.procedure,
+                                    detail: item.detail, previousHash: head.hash)
+            let hash = event.hash
+            rows.append([.integer(event.seq), .text(item.dossier), .integer(at.seconds), .text(actor), .text(item.kind), SQLValue(item.procedure),
+                         .text(item.detail.serialized(sortKeys: true)), .text(head.hash), .text(hash)])
+            head = (event.seq, hash)
         }
-        return seq
+        try database.insertRows("INSERT INTO events(seq, dossier_id, at, actor, kind, procedure, detail, prev_hash, hash)", rows)
+        if writing {
+            chainHead = head
+        } else {
+            try recordChainHead(seq: head.seq, hash: head.hash)
+        }
+        return head.seq
     }
 
     public func events(of dossier: String) throws -> [LedgerEvent] {
@@ -232,39 +243,114 @@ public final class Ledger {
     /// Moves one procedure to `state`, records the event, and makes ready every waiting procedure
     /// of the dossier whose prerequisites are now all final. Call inside a write transaction.
     /// Every state change in civlink goes through here, so none is made without its event.
+    /// `known` is the dossier's procedures as read in this transaction, for batches that read
+    /// many dossiers' procedures at once (`procedureStatuses(of:)`).
     public func transition(dossier: String, procedure: String, to state: ProcedureState, actor: String, now: Timestamp,
-                           result: JSON? = nil, detail: [(String, JSON)] = []) throws {
-        guard let current = try database.scalar("SELECT state FROM procedures WHERE dossier_id = ? AND code = ?",
-                                                [.text(dossier), .text(procedure)]).string else {
-            throw NotFoundError("dossier \(dossier) has no procedure \(procedure)")
+                           result: JSON? = nil, detail: [(String, JSON)] = [], known: [ProcedureStatus]? = nil) throws {
+        // One read of the dossier's procedures serves the change and every release it causes.
+        var procedures = try known ?? procedureStatuses(of: [dossier])[dossier] ?? []
+        let steps = try plannedSteps(dossier: dossier, procedure: procedure, to: state, detail: detail, result: result, procedures: &procedures)
+        for step in steps {
+            try database.run("""
+                UPDATE procedures SET state = ?1, since = ?2, result = COALESCE(?3, result),
+                       ready_at = CASE WHEN ?1 = 'ready' THEN ?2 ELSE ready_at END,
+                       completed_at = CASE WHEN ?1 IN ('done', 'completed') THEN ?2 ELSE completed_at END
+                WHERE dossier_id = ?4 AND code = ?5
+                """, [.text(step.state.rawValue), .integer(now.seconds), step.procedure == procedure ? SQLValue(result?.serialized()) : .null,
+                      .text(dossier), .text(step.procedure)])
         }
-        try database.run("""
-            UPDATE procedures SET state = ?, since = ?, result = COALESCE(?, result),
-                   ready_at = CASE WHEN ? = 'ready' THEN ? ELSE ready_at END,
-                   completed_at = CASE WHEN ? IN ('done', 'completed') THEN ? ELSE completed_at END
-            WHERE dossier_id = ? AND code = ?
-            """, [
-            .text(state.rawValue), .integer(now.seconds), SQLValue(result?.serialized()),
-            .text(state.rawValue), .integer(now.seconds), .text(state.rawValue), .integer(now.seconds),
-            .text(dossier), .text(procedure),
-        ])
-        var eventDetail: [(String, JSON)] = [("from", .string(current)), ("to", .string(state.rawValue))] + detail
-        if let result { eventDetail.append(("result", result)) }
-        try appendEvent(dossier: dossier, at: now, actor: actor, kind: "state", procedure: procedure, detail: .object(eventDetail))
-        if state.isFinal { try releaseWaiting(dossier: dossier, actor: actor, now: now) }
+        try appendEvents(steps.map { (dossier, "state", $0.procedure, $0.detail) }, at: now, actor: actor)
     }
 
-    /// Waiting procedures whose prerequisites are all final become ready.
-    private func releaseWaiting(dossier: String, actor: String, now: Timestamp) throws {
-        let rows = try database.query("SELECT code, state, waits_on FROM procedures WHERE dossier_id = ? ORDER BY position", [.text(dossier)])
-        let finals = Set(rows.filter { ProcedureState(rawValue: $0[1].string ?? "")?.isFinal ?? false }.map { $0[0].string ?? "" })
-        let planned = Set(rows.map { $0[0].string ?? "" })
-        for row in rows where row[1].string == ProcedureState.waiting.rawValue {
-            let prerequisites = (row[2].string ?? "").split(separator: ",").map(String.init).filter(planned.contains)
-            if prerequisites.allSatisfy(finals.contains) {
-                try transition(dossier: dossier, procedure: row[0].string ?? "", to: .ready, actor: actor, now: now)
+    /// One change of many dossiers' procedures for `transitionAll`.
+    public struct Change: Sendable {
+        public let dossier: String
+        public let procedure: String
+        public let state: ProcedureState
+        public let detail: [(String, JSON)]
+        public init(dossier: String, procedure: String, to state: ProcedureState, detail: [(String, JSON)] = []) {
+            self.dossier = dossier
+            self.procedure = procedure
+            self.state = state
+            self.detail = detail
+        }
+    }
+
+    /// `transition` for many dossiers at once, with the same changes, releases and events in the
+    /// same order, written with one UPDATE per procedure and state instead of one per dossier.
+    /// `known` holds the dossiers' procedures as read in this transaction. Call inside a write
+    /// transaction.
+    public func transitionAll(_ changes: [Change], known: [String: [ProcedureStatus]], actor: String, now: Timestamp) throws {
+        var events: [(dossier: String, kind: String, procedure: String?, detail: JSON)] = []
+        var updates: [String: (procedure: String, state: ProcedureState, dossiers: [String])] = [:]
+        var updateOrder: [String] = []
+        for change in changes {
+            var procedures = try known[change.dossier] ?? procedureStatuses(of: [change.dossier])[change.dossier] ?? []
+            for step in try plannedSteps(dossier: change.dossier, procedure: change.procedure, to: change.state, detail: change.detail,
+                                         result: nil, procedures: &procedures) {
+                let key = step.procedure + "\u{0}" + step.state.rawValue
+                if updates[key] == nil {
+                    updates[key] = (step.procedure, step.state, [])
+                    updateOrder.append(key)
+                }
+                updates[key]!.dossiers.append(change.dossier)
+                events.append((change.dossier, "state", step.procedure, step.detail))
             }
         }
+        for key in updateOrder {
+            let update = updates[key]!
+            try database.run("""
+                UPDATE procedures SET state = ?1, since = ?2,
+                       ready_at = CASE WHEN ?1 = 'ready' THEN ?2 ELSE ready_at END,
+                       completed_at = CASE WHEN ?1 IN ('done', 'completed') THEN ?2 ELSE completed_at END
+                WHERE code = ?3 AND dossier_id IN (SELECT value FROM json_each(?4))
+                """, [.text(update.state.rawValue), .integer(now.seconds), .text(update.procedure),
+                      .text(JSON.array(update.dossiers.map { .string($0) }).serialized())])
+        }
+        try appendEvents(events, at: now, actor: actor)
+    }
+
+    /// The state changes one transition makes, in order: the procedure itself, then each waiting
+    /// procedure whose prerequisites are all final afterwards. Updates `procedures` to match.
+    private func plannedSteps(dossier: String, procedure: String, to state: ProcedureState, detail: [(String, JSON)], result: JSON?,
+                              procedures: inout [ProcedureStatus]) throws -> [(procedure: String, state: ProcedureState, detail: JSON)] {
+        guard let index = procedures.firstIndex(where: { $0.code == procedure }) else {
+            throw NotFoundError("dossier \(dossier) has no procedure \(procedure)")
+        }
+        var eventDetail: [(String, JSON)] = [("from", .string(procedures[index].state)), ("to", .string(state.rawValue))] + detail
+        if let result { eventDetail.append(("result", result)) }
+        var steps: [(procedure: String, state: ProcedureState, detail: JSON)] = [(procedure, state, .object(eventDetail))]
+        procedures[index].state = state.rawValue
+        guard state.isFinal else { return steps }
+        let finals = Set(procedures.filter { ProcedureState(rawValue: $0.state)?.isFinal ?? false }.map(\.code))
+        let planned = Set(procedures.map(\.code))
+        for position in procedures.indices where procedures[position].state == ProcedureState.waiting.rawValue {
+            let prerequisites = procedures[position].waitsOn.split(separator: ",").map(String.init).filter(planned.contains)
+            if prerequisites.allSatisfy(finals.contains) {
+                steps.append((procedures[position].code, .ready,
+                              .object([("from", .string(procedures[position].state)), ("to", .string(ProcedureState.ready.rawValue))])))
+                procedures[position].state = ProcedureState.ready.rawValue
+            }
+        }
+        return steps
+    }
+
+    /// A procedure's state as `transition` needs it.
+    public struct ProcedureStatus: Sendable {
+        public let code: String
+        public var state: String
+        public let waitsOn: String
+    }
+
+    /// The procedures of `dossiers`, in plan order, read with one statement.
+    public func procedureStatuses(of dossiers: [String]) throws -> [String: [ProcedureStatus]] {
+        var statuses: [String: [ProcedureStatus]] = [:]
+        let sql = "SELECT dossier_id, code, state, waits_on FROM procedures WHERE dossier_id IN (SELECT value FROM json_each(?)) ORDER BY dossier_id, position"
+        try database.forEachRow(sql, [.text(JSON.array(dossiers.map { .string($0) }).serialized())]) { row in
+            statuses[row[0].string ?? "", default: []].append(ProcedureStatus(code: row[1].string ?? "", state: row[2].string ?? "",
+                                                                               waitsOn: row[3].string ?? ""))
+        }
+        return statuses
     }
 
     // MARK: Reading

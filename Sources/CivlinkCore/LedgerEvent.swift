@@ -42,7 +42,7 @@ public struct LedgerEvent: Sendable {
         ])
     }
 
-    public var hash: String { Digest.sha256(canonicalBody.canonicalData).hexString }
+    public var hash: String { Digest.sha256(canonicalBody.bytes(sortKeys: true)).hexString }
 
     public var json: JSON {
         .object([

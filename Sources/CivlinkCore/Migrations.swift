@@ -146,6 +146,43 @@ enum Migrations {
         (4, """
         CREATE INDEX dossiers_report ON dossiers(received_at, province, commune, registered_at, id);
         """),
+        // 5 (signing speed): a signed copy is stored as its parts, not as the whole document. The
+        // protected header (the officer's chain and the signing time) is the same for every copy of
+        // a batch, so it is kept once in jws_headers; a row keeps the copy's canonical form and the
+        // signature, a third of the bytes. Copies signed before keep their stored document.
+        // Procedures are looked up by state only while open (stuck, accepted, ready to send,
+        // overdue), so one partial index over open procedures replaces the two full ones: a
+        // procedure that finishes leaves it instead of moving within two, and it stays small as
+        // the ledger grows. Queries that use it repeat its condition, as SQLite requires.
+        (5, """
+        DROP INDEX IF EXISTS procedures_state;
+        DROP INDEX IF EXISTS procedures_transfer;
+        CREATE INDEX IF NOT EXISTS procedures_open ON procedures(state, deadline) WHERE state NOT IN ('done', 'completed');
+        CREATE TABLE IF NOT EXISTS jws_headers(
+            id INTEGER PRIMARY KEY,
+            protected TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE signed_copies_v5(
+            id INTEGER PRIMARY KEY,
+            dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+            document TEXT,
+            officer TEXT NOT NULL,
+            signed_at INTEGER NOT NULL,
+            revoked_at INTEGER,
+            revocation_reason TEXT,
+            signature_sha256 TEXT,
+            certificate TEXT,
+            payload TEXT,
+            header_id INTEGER REFERENCES jws_headers(id),
+            signature TEXT,
+            CHECK (document IS NOT NULL OR (payload IS NOT NULL AND header_id IS NOT NULL AND signature IS NOT NULL))
+        );
+        INSERT INTO signed_copies_v5(id, dossier_id, document, officer, signed_at, revoked_at, revocation_reason, signature_sha256, certificate)
+            SELECT id, dossier_id, document, officer, signed_at, revoked_at, revocation_reason, signature_sha256, certificate FROM signed_copies;
+        DROP TABLE signed_copies;
+        ALTER TABLE signed_copies_v5 RENAME TO signed_copies;
+        CREATE INDEX signed_copies_dossier ON signed_copies(dossier_id, id);
+        """),
     ]
 
     static var latest: Int { all.map(\.version).max()! }

@@ -120,6 +120,30 @@ public final class SQLiteDatabase {
         while try statement.step() { try body(statement.row()) }
     }
 
+    /// Inserts `rows` with multi-row `INSERT ... VALUES (?, ...), (?, ...)` statements of up to
+    /// `rowsPerStatement` rows: one statement per row costs more than the rows themselves in
+    /// bulk work. `insert` is the statement up to VALUES; only placeholders are generated.
+    public func insertRows(_ insert: String, _ rows: [[SQLValue]], rowsPerStatement: Int = 32) throws {
+        guard let width = rows.first?.count, width > 0 else { return }
+        let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
+        var start = 0
+        while start < rows.count {
+            let end = min(rows.count, start + rowsPerStatement)
+            let sql = insert + " VALUES " + Array(repeating: tuple, count: end - start).joined(separator: ",")
+            let statement = try prepare(sql)
+            defer { statement.reset() }
+            var values: [SQLValue] = []
+            values.reserveCapacity((end - start) * width)
+            for row in rows[start..<end] {
+                precondition(row.count == width, "insertRows: rows of different widths")
+                values.append(contentsOf: row)
+            }
+            try statement.bind(values)
+            while try statement.step() {}
+            start = end
+        }
+    }
+
     public func scalar(_ sql: String, _ values: [SQLValue] = []) throws -> SQLValue {
         try query(sql, values).first?.first ?? .null
     }
@@ -228,7 +252,11 @@ public final class Statement {
             switch sqlite3_column_type(handle, column) {
             case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))
             case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, column))
-            case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(handle, column)))
+            case SQLITE_TEXT:
+                // Text first, then its length: the order SQLite documents.
+                guard let text = sqlite3_column_text(handle, column) else { return .text("") }
+                let count = Int(sqlite3_column_bytes(handle, column))
+                return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
             case SQLITE_BLOB:
                 let count = Int(sqlite3_column_bytes(handle, column))
                 guard count > 0, let bytes = sqlite3_column_blob(handle, column) else { return .blob(Data()) }

@@ -112,30 +112,15 @@ struct Registration {
 /// Parses and validates each line of a chunk, spread over the machine's cores.
 private func validateInParallel(_ chunk: [(number: Int, data: Data?)], group: ProcedureGroup, now: Timestamp,
                                 reference: ReferenceData) -> [Result<Declaration, ValidationError>] {
-    let results = UnsafeMutableBufferPointer<Result<Declaration, ValidationError>>.allocate(capacity: chunk.count)
-    defer { results.deallocate() }
-    nonisolated(unsafe) let slots = results
-    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
     let limit = JSONLimits.declaration.maxBytes
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        // Each worker owns every workers-th slot, so no two write the same one.
-        for index in stride(from: worker, to: chunk.count, by: workers) {
-            let result: Result<Declaration, ValidationError>
-            if let data = chunk[index].data {
-                do {
-                    result = .success(try Declaration.parse(data, group: group, now: now, reference: reference))
-                } catch let error as ValidationError {
-                    result = .failure(error)
-                } catch {
-                    result = .failure(ValidationError("", "\(error)"))
-                }
-            } else {
-                result = .failure(ValidationError("", "line is over the limit of \(limit) bytes"))
-            }
-            (slots.baseAddress! + index).initialize(to: result)
+    return chunk.map(\.data).parallelMap { data in
+        guard let data else { return .failure(ValidationError("", "line is over the limit of \(limit) bytes")) }
+        do {
+            return .success(try Declaration.parse(data, group: group, now: now, reference: reference))
+        } catch let error as ValidationError {
+            return .failure(error)
+        } catch {
+            return .failure(ValidationError("", "\(error)"))
         }
     }
-    let array = Array(results)
-    _ = results.baseAddress!.deinitialize(count: chunk.count)
-    return array
 }

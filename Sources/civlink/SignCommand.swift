@@ -24,10 +24,9 @@ enum SignCommand: Command {
         if arguments.has("--pending") {
             guard arguments.positionals.isEmpty, arguments.value("--out") == nil else { throw UsageError("--pending takes no dossier id and no --out") }
             try signer.checkValidity(at: now)
-            let ids = try SignedCopy.pending(ledger: ledger, commune: signer.commune)
             let tty = isatty(STDERR_FILENO) == 1
             var done = 0
-            try SignedCopy.signAll(ids, ledger: ledger, signer: signer, actor: context.actor, now: now) { batch in
+            try SignedCopy.signPending(ledger: ledger, signer: signer, actor: context.actor, now: now) { batch, total in
                 for id in batch {
                     switch format {
                     case .json: context.output.line(JSON.object([("id", .string(id)), ("signed", .bool(true))]).serialized())
@@ -36,15 +35,14 @@ enum SignCommand: Command {
                 }
                 context.output.flush()
                 done += batch.count
-                if tty { FileHandle.standardError.write(Data("\rsigning \(done)/\(ids.count)".utf8)) }
+                if tty { FileHandle.standardError.write(Data("\rsigning \(done)/\(total)".utf8)) }
             }
-            if tty && !ids.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
+            if tty && done > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
             return .ok
         }
         guard arguments.positionals.count == 1 else { throw UsageError("sign needs one dossier id, or --pending") }
         let id = try DossierID(parsing: arguments.positionals[0])
-        let document = try SignedCopy.sign(dossier: id.text, ledger: ledger, signer: signer, actor: context.actor, now: now)
-        let text = document.serialized()
+        let text = try SignedCopy.sign(dossier: id.text, ledger: ledger, signer: signer, actor: context.actor, now: now)
         if let out = arguments.value("--out") {
             guard FileManager.default.createFile(atPath: out, contents: Data((text + "\n").utf8)) else {
                 throw LedgerError("cannot write \(out)", exitCode: .cantCreate)

@@ -15,6 +15,7 @@ static var commands: [Command.Type] {[
     SignCommand.self,
     VerifyCommand.self,
     RevokeCommand.self,
+    CopyCommand.self,
     AuditCommand.self,
     TransferCommand.self,
     AgencyCommand.self,

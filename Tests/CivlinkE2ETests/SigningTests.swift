@@ -145,7 +145,7 @@ final class SigningTests: XCTestCase {
         }
         XCTAssertEqual(try verdict(original).0, 0)
         // One byte of the copy: the register number 1 becomes 2.
-        let copyByte = original.replacingOccurrences(of: "\"number\":1}", with: "\"number\":2}")
+        let copyByte = original.replacingOccurrences(of: "\"number\":1,", with: "\"number\":2,")
         XCTAssertNotEqual(copyByte, original)
         XCTAssertEqual(try verdict(copyByte).0, 1)
         XCTAssertEqual(try verdict(copyByte).1, "payload-mismatch")
@@ -286,4 +286,120 @@ func b64url(_ text: String) -> Data {
     var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
     while s.count % 4 != 0 { s += "=" }
     return Data(base64Encoded: s)!
+}
+
+/// `sign --pending` at scale: the copies a run prints are stored; two runs at once sign each copy
+/// once; a run killed with SIGKILL loses nothing and a second run finishes the work.
+final class BulkSigningTests: XCTestCase {
+    private func boxWithBirths(_ count: Int) throws -> Sandbox {
+        let box = try Sandbox()
+        try box.ok("init")
+        let lines = (0..<count).map { i in
+            Declarations.text(Declarations.birth(childName: "Con \(i)", motherID: String(format: "040195%06d", i), certificate: "S\(i)"))
+        }
+        let input = try box.write("births.jsonl", lines.joined(separator: "\n") + "\n")
+        try box.ok("register-birth", "--batch", input)
+        return box
+    }
+
+    /// Signed copies, live copies, distinct dossiers with a live copy, certificate-copy done.
+    private func counts(_ box: Sandbox) throws -> [Int] {
+        try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, """
+            SELECT count(*) FROM signed_copies; SELECT count(*) FROM signed_copies WHERE revoked_at IS NULL;
+            SELECT count(DISTINCT dossier_id) FROM signed_copies WHERE revoked_at IS NULL;
+            SELECT count(*) FROM procedures WHERE code = 'certificate-copy' AND state = 'done';
+            SELECT count(*) FROM events WHERE procedure = 'certificate-copy';
+            """]).split(separator: "\n").map { Int($0)! }
+    }
+
+    func testCopyPrintsTheSignedBytesAgainAndFollowsRevocation() throws {
+        let box = try Sandbox()
+        try box.ok("init")
+        let id = try box.registerBirth()
+        let (key, cert) = try box.officer()
+        XCTAssertEqual(try box.run("copy", id).status, 66, "no copy before signing")
+        let signed = try box.ok("sign", id, "--key", key, "--cert", cert).stdout
+        let again = try box.ok("copy", id).stdout
+        XCTAssertEqual(again, signed, "copy prints the bytes sign printed")
+        try box.ok("copy", id, "--out", "again.json")
+        XCTAssertEqual(try String(contentsOfFile: box.path("again.json"), encoding: .utf8), signed)
+        XCTAssertEqual(try box.run(["verify", box.path("again.json"), "--trust", box.path("ca/ca.pem")]).status, 0)
+        // The copy member is the signed payload's bytes.
+        let document = try JSONSerialization.jsonObject(with: Data(signed.utf8)) as! [String: Any]
+        let payload = b64url((document["jws"] as! [String: Any])["payload"] as! String)
+        XCTAssertTrue(signed.contains(#""copy":"# + String(decoding: payload, as: UTF8.self) + #","jws":"#))
+        try box.ok("revoke", id, "--reason", "correction")
+        let revoked = try box.run("copy", id)
+        XCTAssertEqual(revoked.status, 66)
+        XCTAssertTrue(revoked.stderr.contains("no current signed copy"), revoked.stderr)
+        let reissued = try box.ok("sign", id, "--key", key, "--cert", cert).stdout
+        XCTAssertEqual(try box.ok("copy", id).stdout, reissued)
+        XCTAssertNotEqual(reissued, signed)
+        XCTAssertEqual(try box.run("copy").status, 64)
+        XCTAssertEqual(try box.run("copy", "B26-0000-0000").status, 66)
+        XCTAssertEqual(try box.run("copy", "not-an-id").status, 65)
+    }
+
+    func testPendingPrintsOnlyStoredCopiesAndTwoRunsSignEachOnce() throws {
+        let count = 3000
+        let box = try boxWithBirths(count)
+        let (key, cert) = try box.officer()
+        let outputs = [box.path("a.jsonl"), box.path("b.jsonl")]
+        let runs = try outputs.map { path -> (Process, FileHandle) in
+            FileManager.default.createFile(atPath: path, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            return (try box.start(["sign", "--pending", "--key", key, "--cert", cert, "--format", "json"], output: handle), handle)
+        }
+        for (process, handle) in runs {
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0)
+            try handle.close()
+        }
+        let printed = try outputs.flatMap { path in
+            try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+                (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["id"] as! String
+            }
+        }
+        XCTAssertEqual(printed.count, count, "together the two runs report each dossier once")
+        XCTAssertEqual(Set(printed).count, count)
+        XCTAssertEqual(try counts(box), [count, count, count, count, count])
+        XCTAssertTrue(try box.ok("audit", "verify").stdout.contains("intact"))
+        XCTAssertEqual(try box.ok("sign", "--pending", "--key", key, "--cert", cert).stdout, "")
+        // Every stored copy reads back and verifies.
+        let sample = printed[printed.count / 2]
+        try box.ok("copy", sample, "--out", "sample.json")
+        XCTAssertEqual(try box.run(["verify", box.path("sample.json"), "--trust", box.path("ca/ca.pem")]).status, 0)
+    }
+
+    func testKilledPendingRunLosesNothingAndARerunFinishes() throws {
+        let count = 6000
+        let box = try boxWithBirths(count)
+        let (key, cert) = try box.officer()
+        let printed = box.path("printed.jsonl")
+        FileManager.default.createFile(atPath: printed, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: printed))
+        let process = try box.start(["sign", "--pending", "--key", key, "--cert", cert], output: out)
+        // Kill once the first transaction is reported, while the run is still signing.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: printed)[.size] as? Int) ?? 0) ?? 0 == 0, process.isRunning {
+            usleep(1000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try out.close()
+        let reported = try String(contentsOfFile: printed, encoding: .utf8).split(separator: "\n").map { String($0.dropFirst("signed ".count)) }
+        let afterKill = try counts(box)
+        XCTAssertLessThan(afterKill[1], count, "killed before the run finished")
+        XCTAssertGreaterThanOrEqual(afterKill[1], reported.count, "everything reported is stored")
+        XCTAssertEqual(afterKill[1], afterKill[2], "no dossier has two live copies")
+        XCTAssertEqual(afterKill[1], afterKill[3], "a stored copy and its procedure change are committed together")
+        for id in reported.prefix(10) {
+            XCTAssertEqual(try box.run("copy", id).status, 0, "reported copy \(id) is not stored")
+        }
+        try box.ok("sign", "--pending", "--key", key, "--cert", cert)
+        XCTAssertEqual(try counts(box), [count, count, count, count, count])
+        XCTAssertTrue(try box.ok("audit", "verify").stdout.contains("intact"))
+        let integrity = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, "PRAGMA integrity_check;"])
+        XCTAssertEqual(integrity, "ok\n")
+    }
 }

@@ -147,12 +147,15 @@ public final class PrivateKey: @unchecked Sendable {
         guard let ctx = EVP_MD_CTX_new() else { throw KeyError(opensslError("sign")) }
         defer { EVP_MD_CTX_free(ctx) }
         guard EVP_DigestSignInit(ctx, nil, digest, nil, pkey) == 1 else { throw KeyError(opensslError("sign")) }
-        var length = 0
-        let bytes = [UInt8](data)
-        guard EVP_DigestSign(ctx, nil, &length, bytes, bytes.count) == 1 else { throw KeyError(opensslError("sign")) }
-        var signature = [UInt8](repeating: 0, count: length)
-        guard EVP_DigestSign(ctx, &signature, &length, bytes, bytes.count) == 1 else { throw KeyError(opensslError("sign")) }
-        let der = Data(signature.prefix(length))
+        let signature = try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> [UInt8] in
+            let input = bytes.bindMemory(to: UInt8.self).baseAddress
+            var length = 0
+            guard EVP_DigestSign(ctx, nil, &length, input, bytes.count) == 1 else { throw KeyError(opensslError("sign")) }
+            var signature = [UInt8](repeating: 0, count: length)
+            guard EVP_DigestSign(ctx, &signature, &length, input, bytes.count) == 1 else { throw KeyError(opensslError("sign")) }
+            return Array(signature.prefix(length))
+        }
+        let der = Data(signature)
         return type == .p256 ? try ECDSASignature.raw(fromDER: der) : der
     }
 }

@@ -17,10 +17,11 @@ public struct Signer: Sendable {
     /// The chain as JWS `x5c` entries and the officer certificate's fingerprint, computed once.
     public let x5c: [String]
     public let fingerprint: String
+    /// Read from the certificate once: every stored copy names them.
+    public let officer: String
+    public let commune: String
+    public let role: String
     public var certificate: Certificate { chain[0] }
-    public var officer: String { certificate.commonName ?? "" }
-    public var commune: String { certificate.commune ?? "" }
-    public var role: String { certificate.role ?? "" }
 
     public init(keyPath: String, certificatePath: String) throws {
         key = try PrivateKey.load(path: keyPath)
@@ -32,6 +33,9 @@ public struct Signer: Sendable {
         guard chain[0].allowsDocumentSigning else { throw SigningError("the certificate's key usage does not allow signing", exitCode: .noPermission) }
         x5c = chain.map { $0.der.base64EncodedString() }
         fingerprint = chain[0].fingerprint
+        officer = chain[0].commonName ?? ""
+        commune = chain[0].commune ?? ""
+        role = chain[0].role ?? ""
     }
 
     /// Refuses an expired or not yet valid certificate.
@@ -91,42 +95,105 @@ public enum SignedCopy {
         return .object(members)
     }
 
-    /// The signed document (civlink-signed-copy(5)).
-    public static func document(copy: JSON, jws: JWS) -> JSON {
-        .object([("format", .string(format)), ("copy", copy), ("jws", jws.json)])
+    /// The signed document (civlink-signed-copy(5)) from its parts: the copy's canonical form (the
+    /// JWS payload before base64url), the encoded protected header and the signature. The ledger
+    /// stores these parts, so a document read back later has the bytes printed at signing.
+    public static func documentText(payload: String, protected: String, signature: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(payload.utf8.count * 7 / 3 + protected.utf8.count + signature.utf8.count + 96)
+        out.append(contentsOf: #"{"format":"#.utf8)
+        JSON.writeString(format, to: &out)
+        // The canonical form is the copy's JSON with sorted keys, so it is the `copy` member as is.
+        out.append(contentsOf: #","copy":"#.utf8)
+        out.append(contentsOf: payload.utf8)
+        // Base64url text needs no escaping.
+        out.append(contentsOf: #","jws":{"protected":""#.utf8)
+        out.append(contentsOf: protected.utf8)
+        out.append(contentsOf: #"","payload":""#.utf8)
+        out.append(contentsOf: Base64URL.encode(Data(payload.utf8)).utf8)
+        out.append(contentsOf: #"","signature":""#.utf8)
+        out.append(contentsOf: signature.utf8)
+        out.append(contentsOf: #""}}"#.utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// Signs one dossier's copy, stores it, and completes `certificate-copy`, which releases the
-    /// procedures waiting on it. Runs its own write transaction.
-    @discardableResult
-    public static func sign(dossier id: String, ledger: Ledger, signer: Signer, actor: String, now: Timestamp) throws -> JSON {
-        try signer.checkValidity(at: now)
-        return try ledger.database.writeTransaction {
-            try signer.record(in: ledger, now: now)
-            return try signInTransaction(dossier: id, ledger: ledger, signer: signer, actor: actor, now: now)
+    /// A copy signed outside the write transaction and stored inside it: signing is the costly,
+    /// pure part, so a batch signs on every core while the ledger stores the previous batch.
+    struct PreparedCopy: Sendable {
+        let dossier: String
+        let issue: Int
+        /// The copy's RFC 8785 form: the JWS payload before base64url.
+        let payload: String
+        let signature: String
+        let signatureHash: String
+    }
+
+    static func prepare(_ dossier: DossierRecord, issue: Int, signer: Signer, protected: String) throws -> PreparedCopy {
+        let payload = copy(of: dossier, issue: issue).canonicalData
+        let (jws, signature) = try JWS.sign(payload: payload, key: signer.key, protected: protected)
+        return PreparedCopy(dossier: dossier.id, issue: issue, payload: String(decoding: payload, as: UTF8.self), signature: jws.signature,
+                            signatureHash: Digest.sha256(signature).hexString)
+    }
+
+    /// The row id of a protected header in jws_headers, added if new. Call inside a write transaction.
+    static func headerID(_ protected: String, ledger: Ledger) throws -> Int64 {
+        try ledger.database.run("INSERT INTO jws_headers(protected) VALUES (?) ON CONFLICT(protected) DO NOTHING", [.text(protected)])
+        guard let id = try ledger.database.scalar("SELECT id FROM jws_headers WHERE protected = ?", [.text(protected)]).int else {
+            throw LedgerError("jws_headers lost the header it was given", exitCode: .software)
         }
+        return Int64(id)
     }
 
-    /// Signs `ids` in transactions of `batchSize` dossiers (one commit per batch, not per copy);
-    /// `committed` is called with each batch's ids once it is committed, so what is reported is stored.
-    public static func signAll(_ ids: [String], ledger: Ledger, signer: Signer, actor: String, now: Timestamp, batchSize: Int = 256,
-                               committed: ([String]) -> Void) throws {
-        try signer.checkValidity(at: now)
+    /// Stores a prepared copy and completes `certificate-copy`, which releases the procedures
+    /// waiting on it. Call inside a write transaction, after checking the copy is still wanted.
+    static func store(_ prepared: PreparedCopy, header: Int64, ledger: Ledger, signer: Signer, actor: String, now: Timestamp) throws {
+        try storeAll([prepared], header: header, ledger: ledger, signer: signer, actor: actor, now: now)
+    }
+
+    /// `store` for a batch: the rows go in a few dozen per statement, and the procedures change
+    /// through `Ledger.transitionAll`. Works in slices of 64 copies, so no array grows past what
+    /// malloc serves from its heap (bigger ones cost a fresh mapping and page faults each time).
+    /// Call inside a write transaction.
+    static func storeAll(_ copies: [PreparedCopy], header: Int64, ledger: Ledger, signer: Signer, actor: String, now: Timestamp) throws {
         var start = 0
-        while start < ids.count {
-            let batch = Array(ids[start..<min(ids.count, start + batchSize)])
-            try ledger.database.writeTransaction {
-                try signer.record(in: ledger, now: now)
-                for id in batch { try signInTransaction(dossier: id, ledger: ledger, signer: signer, actor: actor, now: now) }
-            }
-            committed(batch)
-            start += batch.count
+        while start < copies.count {
+            let slice = copies[start..<min(copies.count, start + 64)]
+            start += slice.count
+            try ledger.database.insertRows(
+                "INSERT INTO signed_copies(dossier_id, payload, header_id, signature, officer, signed_at, signature_sha256, certificate)",
+                slice.map { [.text($0.dossier), .text($0.payload), .integer(header), .text($0.signature), .text(signer.officer),
+                             .integer(now.seconds), .text($0.signatureHash), .text(signer.fingerprint)] })
+            let known = try ledger.procedureStatuses(of: slice.map(\.dossier))
+            try ledger.transitionAll(slice.map { copy in
+                Ledger.Change(dossier: copy.dossier, procedure: "certificate-copy", to: .done, detail: signedDetail(copy, signer: signer))
+            }, known: known, actor: actor, now: now)
         }
     }
 
-    @discardableResult
-    static func signInTransaction(dossier id: String, ledger: Ledger, signer: Signer, actor: String, now: Timestamp) throws -> JSON {
-        do {
+    static func signedDetail(_ copy: PreparedCopy, signer: Signer) -> [(String, JSON)] {
+        [("signed_copy", .object([("signature_sha256", .string(copy.signatureHash)), ("certificate", .string(signer.fingerprint)),
+                                  ("officer", .string(signer.officer))]))]
+    }
+
+    /// The dossier's current (not revoked) signed copy, as it was printed at signing; nil if none.
+    public static func current(dossier id: String, ledger: Ledger) throws -> String? {
+        guard let row = try ledger.database.query("""
+            SELECT s.document, s.payload, h.protected, s.signature FROM signed_copies s LEFT JOIN jws_headers h ON h.id = s.header_id
+            WHERE s.dossier_id = ? AND s.revoked_at IS NULL ORDER BY s.id DESC LIMIT 1
+            """, [.text(id)]).first else { return nil }
+        if let document = row[0].string { return document }
+        guard let payload = row[1].string, let protected = row[2].string, let signature = row[3].string else {
+            throw LedgerError("ledger \(ledger.database.path): the signed copy of \(id) is incomplete", exitCode: .dataError)
+        }
+        return documentText(payload: payload, protected: protected, signature: signature)
+    }
+
+    /// Signs one dossier's copy, stores it, and completes `certificate-copy`; returns the signed
+    /// document's text. Runs its own write transaction; every refusal names the reason.
+    public static func sign(dossier id: String, ledger: Ledger, signer: Signer, actor: String, now: Timestamp) throws -> String {
+        try signer.checkValidity(at: now)
+        return try ledger.write {
+            try signer.record(in: ledger, now: now)
             let dossier = try ledger.dossier(id)
             guard dossier.commune == signer.commune else {
                 throw SigningError("dossier \(id) belongs to commune \(dossier.commune); the certificate is for commune \(signer.commune)",
@@ -142,21 +209,124 @@ public enum SignedCopy {
                 throw SigningError("dossier \(id): certificate-copy is \(procedure.state.rawValue), not ready")
             }
             let issue = try ledger.database.scalar("SELECT COUNT(*) + 1 FROM signed_copies WHERE dossier_id = ?", [.text(id)]).int ?? 1
-            let copy = copy(of: dossier, issue: issue)
-            let jws = try JWS.sign(payload: copy.canonicalData, key: signer.key, x5c: signer.x5c, at: now)
-            let document = document(copy: copy, jws: jws)
-            let signatureHash = Digest.sha256(Base64URL.decode(jws.signature) ?? Data()).hexString
-            try ledger.database.run("""
-                INSERT INTO signed_copies(dossier_id, document, officer, signed_at, signature_sha256, certificate)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, [.text(id), .text(document.serialized()), .text(signer.officer), .integer(now.seconds), .text(signatureHash),
-                      .text(signer.fingerprint)])
-            try ledger.transition(dossier: id, procedure: "certificate-copy", to: .done, actor: actor, now: now, detail: [
-                ("signed_copy", .object([("signature_sha256", .string(signatureHash)), ("certificate", .string(signer.fingerprint)),
-                                         ("officer", .string(signer.officer))])),
-            ])
-            return document
+            let protected = JWS.protectedHeader(algorithm: signer.key.type.jwsAlgorithm, x5c: signer.x5c, at: now)
+            let prepared = try prepare(dossier, issue: issue, signer: signer, protected: protected)
+            try store(prepared, header: try headerID(protected, ledger: ledger), ledger: ledger, signer: signer, actor: actor, now: now)
+            return documentText(payload: prepared.payload, protected: protected, signature: prepared.signature)
         }
+    }
+
+    /// Signs every copy of the signer's commune waiting for a signature, oldest first.
+    ///
+    /// Signing is pure CPU and storing is one SQLite writer, so they overlap: a producer thread
+    /// reads the pending dossiers through its own read-only connection and signs them in batches
+    /// of `batchSize` on every core, at a lower priority, running up to 16 batches ahead; this
+    /// thread stores the batches as they arrive. A transaction stays open across batches up to
+    /// 4096 copies or one second, since every commit rewrites each page it touched.
+    /// `committed` gets each transaction's ids once committed, so what is reported is stored. A
+    /// copy another process signed or changed meanwhile is left alone. Returns how many copies
+    /// this call signed.
+    @discardableResult
+    public static func signPending(ledger: Ledger, signer: Signer, actor: String, now: Timestamp, batchSize: Int = 256,
+                                   committed: ([String], _ pendingTotal: Int) -> Void) throws -> Int {
+        try signer.checkValidity(at: now)
+        let ids = try pending(ledger: ledger, commune: signer.commune)
+        if ids.isEmpty { return 0 }
+        let protected = JWS.protectedHeader(algorithm: signer.key.type.jwsAlgorithm, x5c: signer.x5c, at: now)
+        let batches = stride(from: 0, to: ids.count, by: batchSize).map { Array(ids[$0..<min(ids.count, $0 + batchSize)]) }
+
+        let queue = HandoffQueue<Result<[PreparedCopy], any Error>>(capacity: 16)
+        let path = ledger.database.path
+        let producerDone = DispatchSemaphore(value: 0)
+        let producer = Thread {
+            defer { producerDone.signal() }
+            lowerThreadPriority()
+            do {
+                let reader = try SQLiteDatabase(path: path, readOnly: true)
+                for batch in batches {
+                    let rows = try loadForSigning(batch, database: reader)
+                    let copies = try rows.parallelMap(background: true) { row in
+                        Result { try prepare(try DossierRecord(row: Array(row.prefix(12)), procedures: []), issue: row[12].int ?? 1,
+                                             signer: signer, protected: protected) }
+                    }.map { try $0.get() }
+                    if !queue.put(.success(copies)) { return }
+                }
+            } catch {
+                _ = queue.put(.failure(error))
+            }
+            queue.close()
+        }
+        producer.start()
+        // Never return while the producer runs: it signs with this call's key.
+        defer {
+            queue.cancel()
+            producerDone.wait()
+        }
+
+        // Multi-row statements inside a transaction keep a statement journal; in memory it costs
+        // no file writes. Checkpoints run beside this thread instead of inside its commits.
+        try ledger.database.execute("PRAGMA temp_store = MEMORY")
+        let checkpointer = BackgroundCheckpointer(path: path)
+        if checkpointer != nil { try ledger.database.execute("PRAGMA wal_autocheckpoint = 0") }
+        defer {
+            checkpointer?.stop()
+            try? ledger.database.execute("PRAGMA wal_autocheckpoint = 1000")
+            try? ledger.database.execute("PRAGMA temp_store = DEFAULT")
+        }
+        var signed = 0
+        var finished = false
+        while !finished {
+            let opened = Date()
+            let stored = try ledger.write { () -> [String] in
+                try signer.record(in: ledger, now: now)
+                let header = try headerID(protected, ledger: ledger)
+                var stored: [String] = []
+                var count = 0
+                while count < 4096 && Date().timeIntervalSince(opened) < 1 {
+                    guard let ready = queue.takeAll() else {
+                        finished = true
+                        break
+                    }
+                    let copies = try ready.flatMap { try $0.get() }
+                    count += copies.count
+                    let wanted = try stillPending(copies.map(\.dossier), ledger: ledger)
+                    let storing = copies.filter { wanted[$0.dossier] == $0.issue }
+                    try storeAll(storing, header: header, ledger: ledger, signer: signer, actor: actor, now: now)
+                    stored += storing.map(\.dossier)
+                }
+                return stored
+            }
+            checkpointer?.request()
+            signed += stored.count
+            if !stored.isEmpty { committed(stored, ids.count) }
+        }
+        return signed
+    }
+
+    /// The dossier rows `DossierRecord(row:)` reads, each followed by the issue number its copy gets.
+    static func loadForSigning(_ ids: [String], database: SQLiteDatabase) throws -> [[SQLValue]] {
+        let list = JSON.array(ids.map { .string($0) }).serialized()
+        var rows: [String: [SQLValue]] = [:]
+        try database.forEachRow("""
+            SELECT d.id, d.grp, d.province, d.commune, d.register_year, d.register_no, d.received_at, d.registered_at, d.event_date,
+                   d.late, d.declaration, NULL, (SELECT COUNT(*) + 1 FROM signed_copies s WHERE s.dossier_id = d.id)
+            FROM dossiers d WHERE d.id IN (SELECT value FROM json_each(?))
+            """, [.text(list)]) { row in rows[row[0].string ?? ""] = row }
+        return ids.compactMap { rows[$0] }
+    }
+
+    /// Of `ids`, those whose copy still waits for a signature, with the issue number it gets.
+    /// Read inside the write transaction that stores the copies.
+    static func stillPending(_ ids: [String], ledger: Ledger) throws -> [String: Int] {
+        let list = JSON.array(ids.map { .string($0) }).serialized()
+        var wanted: [String: Int] = [:]
+        try ledger.database.forEachRow("""
+            SELECT p.dossier_id, (SELECT COUNT(*) + 1 FROM signed_copies s WHERE s.dossier_id = p.dossier_id)
+            FROM procedures p
+            WHERE p.code = 'certificate-copy' AND p.state = 'ready' AND p.dossier_id IN (SELECT value FROM json_each(?))
+              AND NOT EXISTS (SELECT 1 FROM signed_copies s WHERE s.dossier_id = p.dossier_id AND s.revoked_at IS NULL)
+            """, [.text(list)]) { row in wanted[row[0].string ?? ""] = row[1].int ?? 1 }
+        return wanted
     }
 
     /// Dossiers of the signer's commune whose copy waits for a signature, oldest first.

@@ -85,9 +85,7 @@ public enum MessageBuilder {
             ("data", try payload(procedure: procedure.code, dossier: dossier, personalID: personalID)),
         ]
         if procedure.waitsOn.contains(ProcedureKind.certificateCopy.code) {
-            guard let text = try ledger.database.scalar(
-                "SELECT document FROM signed_copies WHERE dossier_id = ? AND revoked_at IS NULL ORDER BY id DESC LIMIT 1",
-                [.text(dossier.id)]).string else {
+            guard let text = try SignedCopy.current(dossier: dossier.id, ledger: ledger) else {
                 throw LedgerError("dossier \(dossier.id) has no signed certificate copy", exitCode: .software)
             }
             members.append(("certificate_copy", try JSONReader.parse(text)))

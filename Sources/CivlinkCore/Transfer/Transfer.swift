@@ -109,7 +109,7 @@ public final class TransferRunner {
     }
 
     func pollAccepted(_ report: inout TransferReport) throws {
-        let rows = try db.query("SELECT agency, message_id FROM procedures WHERE state = 'accepted' AND message_id IS NOT NULL")
+        let rows = try db.query("SELECT agency, message_id FROM procedures WHERE state = 'accepted' AND state NOT IN ('done', 'completed') AND message_id IS NOT NULL")
         for row in rows {
             guard let agency = row[0].string, let id = row[1].string, endpoints[agency]?.kind == .http,
                   let data = transports[agency]?.poll(messageID: id) else { continue }
@@ -124,7 +124,7 @@ public final class TransferRunner {
         let configured = endpoints.keys.sorted().map { "'\($0.replacingOccurrences(of: "'", with: ""))'" }.joined(separator: ",")
         return """
             SELECT dossier_id, code, agency, message_id FROM procedures
-            WHERE state = 'ready' AND agency IN (\(configured.isEmpty ? "''" : configured))
+            WHERE state = 'ready' AND state NOT IN ('done', 'completed') AND agency IN (\(configured.isEmpty ? "''" : configured))
               AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
             ORDER BY dossier_id, position LIMIT \(limit)
             """
@@ -326,7 +326,7 @@ extension Ledger {
     /// Procedures that need a person: stuck after the maximum attempts, or rejected by the agency.
     public func needingAttention() throws -> [(dossier: String, procedure: String, state: String, attempts: Int, lastError: String?)] {
         try database.query("""
-            SELECT dossier_id, code, state, attempts, last_error FROM procedures WHERE state IN ('stuck', 'rejected') ORDER BY dossier_id, position
+            SELECT dossier_id, code, state, attempts, last_error FROM procedures WHERE state IN ('stuck', 'rejected') AND state NOT IN ('done', 'completed') ORDER BY dossier_id, position
             """).map { ($0[0].string ?? "", $0[1].string ?? "", $0[2].string ?? "", $0[3].int ?? 0, $0[4].string) }
     }
 }
