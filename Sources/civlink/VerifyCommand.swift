@@ -21,26 +21,39 @@ enum VerifyCommand: Command {
             revoked = try Verification.revokedHashes(data)
         }
         let files: [String?] = arguments.positionals.isEmpty ? [nil] : arguments.positionals
+        let verifier = Verifier(trusted: trusted, revoked: revoked)
         var allValid = true
-        for file in files {
-            let label = files.count > 1 ? "\(file ?? "-"): " : ""
-            let data = try context.readInput(file)
-            switch Verification.verify(data, trusted: trusted, revoked: revoked) {
-            case .success(let result):
-                switch format {
-                case .json: context.output.line(result.json.serialized())
-                case .table:
-                    context.output.line("\(label)valid: \(result.copy["document"]?.stringValue ?? "copy") of dossier \(result.copy["dossier"]?.stringValue ?? "?")")
-                    context.output.line("\(label)signed by \(result.officer) (\(result.role), commune \(result.commune)) at \(JWS.utcText(result.signedAt)) with \(result.algorithm)")
+        // Files are read here, in order, and verified on every core a slice at a time.
+        var start = 0
+        while start < files.count {
+            let slice = Array(files[start..<min(files.count, start + 256)])
+            start += slice.count
+            let reads = slice.map { file in Result { try context.readInput(file) } }
+            var verdicts = verifier.verifyAll(reads.compactMap { try? $0.get() }).makeIterator()
+            for (file, read) in zip(slice, reads) {
+                // A file that cannot be read stops here, after the verdicts of the files before it.
+                if case .failure(let error) = read {
+                    context.output.flush()
+                    throw error
                 }
-            case .failure(let failure):
-                allValid = false
-                if format == .json {
-                    context.output.line(JSON.object([("format", .string("civlink.verification/1")), ("valid", .bool(false)),
-                                                     ("reason", .string(failure.reason.rawValue)), ("detail", .string(failure.detail))]).serialized())
+                let label = files.count > 1 ? "\(file ?? "-"): " : ""
+                switch verdicts.next()! {
+                case .success(let result):
+                    switch format {
+                    case .json: context.output.line(result.json.serialized())
+                    case .table:
+                        context.output.line("\(label)valid: \(result.copy["document"]?.stringValue ?? "copy") of dossier \(result.copy["dossier"]?.stringValue ?? "?")")
+                        context.output.line("\(label)signed by \(result.officer) (\(result.role), commune \(result.commune)) at \(JWS.utcText(result.signedAt)) with \(result.algorithm)")
+                    }
+                case .failure(let failure):
+                    allValid = false
+                    if format == .json {
+                        context.output.line(JSON.object([("format", .string("civlink.verification/1")), ("valid", .bool(false)),
+                                                         ("reason", .string(failure.reason.rawValue)), ("detail", .string(failure.detail))]).serialized())
+                    }
+                    context.output.flush()
+                    FileHandle.standardError.write(Data("civlink: \(label)invalid (\(failure.reason.rawValue)): \(failure.detail)\n".utf8))
                 }
-                context.output.flush()
-                FileHandle.standardError.write(Data("civlink: \(label)invalid (\(failure.reason.rawValue)): \(failure.detail)\n".utf8))
             }
         }
         return allValid ? .ok : .failure

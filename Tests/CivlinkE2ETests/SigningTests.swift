@@ -337,6 +337,12 @@ final class BulkSigningTests: XCTestCase {
         XCTAssertNotEqual(reissued, signed)
         XCTAssertEqual(try box.run("copy").status, 64)
         XCTAssertEqual(try box.run("copy", "B26-0000-0000").status, 66)
+        // Several ids: like cat, what exists is printed and the missing one sets the status.
+        let mixed = try box.run("copy", "B26-0000-0000", id)
+        XCTAssertEqual(mixed.status, 66)
+        XCTAssertEqual(mixed.stdout, reissued)
+        XCTAssertTrue(mixed.stderr.contains("B26-0000-0000"), mixed.stderr)
+        XCTAssertEqual(try box.run("copy", id, id, "--out", "two.json").status, 64)
         XCTAssertEqual(try box.run("copy", "not-an-id").status, 65)
     }
 
@@ -369,6 +375,52 @@ final class BulkSigningTests: XCTestCase {
         let sample = printed[printed.count / 2]
         try box.ok("copy", sample, "--out", "sample.json")
         XCTAssertEqual(try box.run(["verify", box.path("sample.json"), "--trust", box.path("ca/ca.pem")]).status, 0)
+    }
+
+    func testVerifyingManyFilesGivesEachItsOwnVerdictInOrder() throws {
+        let count = 300
+        let box = try boxWithBirths(count)
+        let (key, cert) = try box.officer()
+        let ids = try box.ok("sign", "--pending", "--key", key, "--cert", cert).stdout.split(separator: "\n").map { String($0.dropFirst("signed ".count)) }
+        XCTAssertEqual(ids.count, count)
+        let copied = try box.run(["copy"] + ids)
+        XCTAssertEqual(copied.status, 0, copied.stderr)
+        let lines = copied.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, count)
+        // Every tenth copy gets one byte of its signature changed; they share the chain and signing
+        // time with the valid ones, so a cached chain must not carry a verdict over.
+        var files: [String] = []
+        var expected: [Bool] = []
+        for (i, line) in lines.enumerated() {
+            var text = line
+            if i % 10 == 3 {
+                let document = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                let signature = (document["jws"] as! [String: Any])["signature"] as! String
+                let flipped = (signature.first == "A" ? "B" : "A") + signature.dropFirst()
+                text = line.replacingOccurrences(of: signature, with: flipped)
+            }
+            files.append(try box.write("copy-\(i).json", text + "\n"))
+            expected.append(i % 10 != 3)
+        }
+        // A copy from another CA's officer in the middle: untrusted, and the next ones still valid.
+        let stranger = try Sandbox()
+        try stranger.ok("init")
+        let strangerID = try stranger.registerBirth()
+        let strangerOfficer = try stranger.officer()
+        try stranger.ok("sign", strangerID, "--key", strangerOfficer.key, "--cert", strangerOfficer.cert, "--out", "copy.json")
+        files.insert(stranger.path("copy.json"), at: 150)
+        expected.insert(false, at: 150)
+        let result = try box.run(["verify"] + files + ["--trust", box.path("ca/ca.pem"), "--format", "json"])
+        XCTAssertEqual(result.status, 1)
+        let verdicts = try result.jsonLines()
+        XCTAssertEqual(verdicts.map { $0["valid"] as! Bool }, expected)
+        XCTAssertEqual(verdicts[150]["reason"] as? String, "untrusted-chain")
+        XCTAssertEqual(verdicts[3]["reason"] as? String, "bad-signature")
+        XCTAssertEqual(Set(verdicts.compactMap { $0["dossier"] as? String }), Set(ids.enumerated().filter { $0.offset % 10 != 3 }.map(\.element)))
+        // A file that cannot be read stops the run after the verdicts before it.
+        let missing = try box.run(["verify", files[0], box.path("no-such-file.json"), files[1], "--trust", box.path("ca/ca.pem"), "--format", "json"])
+        XCTAssertEqual(missing.status, 66)
+        XCTAssertEqual(try missing.jsonLines().count, 1)
     }
 
     func testKilledPendingRunLosesNothingAndARerunFinishes() throws {

@@ -47,14 +47,57 @@ public struct Verification: Sendable {
     }
 
     public static func verify(_ data: Data, trusted: [Certificate], revoked: Set<String> = []) -> Result<Verification, Failure> {
-        do { return .success(try check(data, trusted: trusted, revoked: revoked)) } catch let failure as Failure {
+        Verifier(trusted: trusted, revoked: revoked).verify(data)
+    }
+}
+
+/// Verifies signed copies against one set of trusted roots and one revocation list. Copies signed
+/// in one batch share their chain and signing time, so the chain is parsed and validated once per
+/// distinct chain and time (path validation checks one signature per link); the signature over
+/// each copy is always checked. Safe to use from several threads.
+public final class Verifier: @unchecked Sendable {
+    public let trusted: [Certificate]
+    public let revoked: Set<String>
+    private let lock = NSLock()
+    private var chains: [String: Result<[Certificate], Verification.Failure>] = [:]
+    private var validations: [String: Verification.Failure?] = [:]
+
+    public init(trusted: [Certificate], revoked: Set<String> = []) {
+        self.trusted = trusted
+        self.revoked = revoked
+    }
+
+    private func cached<T>(_ table: ReferenceWritableKeyPath<Verifier, [String: T]>, _ key: String, _ compute: () -> T) -> T {
+        lock.lock()
+        if let hit = self[keyPath: table][key] {
+            lock.unlock()
+            return hit
+        }
+        lock.unlock()
+        let value = compute()
+        lock.lock()
+        // Bounded: a file of copies from many officers must not grow the caches without limit.
+        if self[keyPath: table].count > 4096 { self[keyPath: table].removeAll() }
+        self[keyPath: table][key] = value
+        lock.unlock()
+        return value
+    }
+
+    public func verify(_ data: Data) -> Result<Verification, Verification.Failure> {
+        do { return .success(try check(data)) } catch let failure as Verification.Failure {
             return .failure(failure)
         } catch {
-            return .failure(fail(.malformed, "\(error)"))
+            return .failure(Verification.fail(.malformed, "\(error)"))
         }
     }
 
-    static func check(_ data: Data, trusted: [Certificate], revoked: Set<String>) throws -> Verification {
+    /// Verifies each document on every core; results keep the input's order.
+    public func verifyAll(_ documents: [Data]) -> [Result<Verification, Verification.Failure>] {
+        documents.parallelMap { self.verify($0) }
+    }
+
+    private func check(_ data: Data) throws -> Verification {
+        let fail = Verification.fail
         let document: JSON
         do { document = try JSONReader.parse(data) } catch { throw fail(.malformed, "not JSON: \(error)") }
         guard document["format"]?.stringValue == SignedCopy.format, let copy = document["copy"], copy.objectValue != nil,
@@ -70,13 +113,18 @@ public struct Verification: Sendable {
         guard let alg = header["alg"]?.stringValue else { throw fail(.malformed, "the protected header has no alg") }
         if header["crit"] != nil { throw fail(.malformed, "unsupported critical header parameters") }
         guard let x5c = header["x5c"]?.arrayValue, !x5c.isEmpty else { throw fail(.malformed, "the protected header has no x5c chain") }
-        var chain: [Certificate] = []
-        for entry in x5c {
-            guard let b64 = entry.stringValue, let der = Data(base64Encoded: b64), let cert = try? Certificate(der: der) else {
-                throw fail(.malformed, "x5c holds something that is not a certificate")
+        let entries = x5c.map { $0.stringValue }
+        let chainKey = entries.map { $0 ?? "\u{0}" }.joined(separator: ",")
+        let chain = try cached(\.chains, chainKey) { () -> Result<[Certificate], Verification.Failure> in
+            var chain: [Certificate] = []
+            for entry in entries {
+                guard let b64 = entry, let der = Data(base64Encoded: b64), let cert = try? Certificate(der: der) else {
+                    return .failure(fail(.malformed, "x5c holds something that is not a certificate"))
+                }
+                chain.append(cert)
             }
-            chain.append(cert)
-        }
+            return .success(chain)
+        }.get()
         guard let sigT = header["sigT"]?.stringValue, let signedAt = Timestamp(sigT) else {
             throw fail(.malformed, "the protected header has no signing time (sigT)")
         }
@@ -84,16 +132,23 @@ public struct Verification: Sendable {
         guard let type = leaf.publicKeyType, type.jwsAlgorithm == alg else {
             throw fail(.unsupportedAlgorithm, "alg \(alg) does not match the certificate's key")
         }
-        guard leaf.verify(signature, over: Data((protected + "." + payload).utf8)) else {
+        var input: [UInt8] = []
+        input.reserveCapacity(protected.utf8.count + 1 + payload.utf8.count)
+        input.append(contentsOf: protected.utf8)
+        input.append(UInt8(ascii: "."))
+        input.append(contentsOf: payload.utf8)
+        guard leaf.verify(signature, over: Data(input)) else {
             throw fail(.badSignature, "the signature does not verify with the certificate's key")
         }
-        if let (code, text) = leaf.chainError(intermediates: Array(chain.dropFirst()), trusted: trusted, at: signedAt) {
+        let validation = cached(\.validations, chainKey + "|" + sigT) { () -> Verification.Failure? in
+            guard let (code, text) = leaf.chainError(intermediates: Array(chain.dropFirst()), trusted: trusted, at: signedAt) else { return nil }
             switch code {
-            case 10: throw fail(.certificateExpired, "a certificate of the chain had expired at the signing time")
-            case 9: throw fail(.certificateNotYetValid, "a certificate of the chain was not yet valid at the signing time")
-            default: throw fail(.untrustedChain, "the chain does not lead to a trusted root: \(text)")
+            case 10: return fail(.certificateExpired, "a certificate of the chain had expired at the signing time")
+            case 9: return fail(.certificateNotYetValid, "a certificate of the chain was not yet valid at the signing time")
+            default: return fail(.untrustedChain, "the chain does not lead to a trusted root: \(text)")
             }
         }
+        if let validation { throw validation }
         guard leaf.allowsDocumentSigning else { throw fail(.keyUsage, "the certificate's key usage does not allow signing") }
         let signatureHash = Digest.sha256(signature).hexString
         if revoked.contains(signatureHash) { throw fail(.revoked, "this signed copy has been revoked") }
