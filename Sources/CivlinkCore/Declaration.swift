@@ -24,6 +24,9 @@ public struct ReferenceData: Sendable {
 public struct Declaration: Sendable {
     public let group: ProcedureGroup
     public let normalised: JSON
+    /// `normalised` as the ledger stores it, serialised while validating (on every core), not
+    /// while registering (in the one writing thread).
+    public let normalisedText: String
     public let receivedAt: Timestamp
     public let province: String
     public let commune: String
@@ -193,7 +196,7 @@ extension Declaration {
         }
         let nameKey = TextRules.comparisonKey(child["full_name"]!.stringValue!)
         return Declaration(
-            group: .birth, normalised: d, receivedAt: receivedAt, province: province, commune: commune, eventDate: born,
+            group: .birth, normalised: d, normalisedText: d.serialized(), receivedAt: receivedAt, province: province, commune: commune, eventDate: born,
             late: today.dayNumber - born.dayNumber > birthDeadlineDays,
             duplicateKey: "\(motherID.digits)|\(born)|\(nameKey)",
             documentKey: d["medical_birth_certificate"]!["number"]!.stringValue!.uppercased(),
@@ -220,7 +223,7 @@ extension Declaration {
             throw ValidationError("beneficiary", "is required when a funeral benefit is requested and the deceased is entitled to one")
         }
         return Declaration(
-            group: .death, normalised: d, receivedAt: receivedAt, province: province, commune: commune, eventDate: died,
+            group: .death, normalised: d, normalisedText: d.serialized(), receivedAt: receivedAt, province: province, commune: commune, eventDate: died,
             late: today.dayNumber - died.dayNumber > deathDeadlineDays,
             duplicateKey: "death|\(id.digits)", documentKey: id.digits, options: options)
     }

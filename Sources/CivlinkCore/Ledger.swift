@@ -12,6 +12,8 @@ public final class Ledger {
     /// lock (inside `write`), so a batch does not look them up for every event.
     private var chainHead: (seq: Int64, hash: String)?
     private var writing = false
+    /// Set during `withBackgroundCheckpoints`: each commit asks it for a checkpoint.
+    private var checkpointer: BackgroundCheckpointer?
 
     /// Opens an existing ledger, migrating an older schema. `create` makes a new one (mode 0600).
     public init(path: String, create: Bool = false, readOnly: Bool = false) throws {
@@ -100,9 +102,25 @@ public final class Ledger {
         planner = ProcedurePlanner(calendar: calendar, deadlineOverrides: planner.deadlineOverrides)
     }
 
+    /// Runs a long bulk write (a batch registration, `sign --pending`) with the write-ahead log
+    /// checkpointed on a thread of its own after each commit, instead of inside the commits of
+    /// this connection, which is the one thread that can write.
+    public func withBackgroundCheckpoints<T>(_ body: () throws -> T) throws -> T {
+        guard checkpointer == nil, let started = BackgroundCheckpointer(path: database.path) else { return try body() }
+        try database.execute("PRAGMA wal_autocheckpoint = 0")
+        checkpointer = started
+        defer {
+            started.stop()
+            checkpointer = nil
+            try? database.execute("PRAGMA wal_autocheckpoint = 1000")
+        }
+        return try body()
+    }
+
     /// A write transaction (BEGIN IMMEDIATE) for ledger changes.
     public func write<T>(_ body: () throws -> T) throws -> T {
-        try database.writeTransaction {
+        defer { checkpointer?.request() }
+        return try database.writeTransaction {
             writing = true
             chainHead = nil
             defer {
@@ -190,7 +208,7 @@ public final class Ledger {
                     .integer(Int64(year)), .integer(Int64(number)), .integer(declaration.receivedAt.seconds), .integer(now.seconds),
                     .text(declaration.eventDate.description), .integer(declaration.late ? 1 : 0),
                     .text(declaration.duplicateKey), .text(declaration.documentKey), SQLValue(declaration.normalised["reference"]?.stringValue),
-                    .text(declaration.normalised.serialized()), .text(benefit.serialized()),
+                    .text(declaration.normalisedText), .text(benefit.serialized()),
                 ])
                 break
             } catch is SQLiteConstraintError {

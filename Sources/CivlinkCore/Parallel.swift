@@ -107,3 +107,26 @@ public final class HandoffQueue<Element: Sendable>: @unchecked Sendable {
         return taken
     }
 }
+
+/// Runs `body` on a thread of its own at a lower priority and returns a function that waits for
+/// its result: work for the next step overlaps the current one.
+public func inBackground<T: Sendable>(_ body: @escaping @Sendable () -> T) -> () -> T {
+    let slot = BackgroundSlot<T>()
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+        lowerThreadPriority()
+        slot.value = body()
+        done.signal()
+    }
+    thread.start()
+    return {
+        done.wait()
+        done.signal()   // a second wait returns at once
+        return slot.value!
+    }
+}
+
+/// Where `inBackground` leaves its result: written once before the semaphore, read after it.
+private final class BackgroundSlot<T>: @unchecked Sendable {
+    var value: T?
+}

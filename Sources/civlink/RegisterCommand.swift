@@ -31,7 +31,10 @@ struct Registration {
     let group: ProcedureGroup
     let arguments: ParsedArguments
     let context: Context
-    static let linesPerCommit = 2000
+    /// Lines validated together, on every core.
+    static let linesPerChunk = 2000
+    /// At most this many lines, or one second of work, per write transaction.
+    static let linesPerTransaction = 16000
 
     func run() throws -> ExitCode {
         guard arguments.positionals.count <= 1 else { throw UsageError("give at most one FILE (or - for standard input)") }
@@ -60,51 +63,75 @@ struct Registration {
         var reader = LineReader(handle: handle, maxLineBytes: JSONLimits.declaration.maxBytes)
         var failures = 0
         var registered = 0
-        var chunk: [(number: Int, data: Data?)] = []
         let progress = Progress()
         defer { progress.finish() }
         let reference = ledger.reference
         let group = self.group
 
-        // Validation is pure, so a chunk is validated on every core at once; registering then
-        // runs in line order in one transaction, and its dossiers are printed after the commit.
-        func commit() throws {
-            guard !chunk.isEmpty else { return }
-            let results = validateInParallel(chunk, group: group, now: now, reference: reference)
-            var printed: [JSON] = []
-            try ledger.write {
-                for (line, result) in zip(chunk, results) {
-                    switch result {
-                    case .failure(let error):
-                        failures += 1
-                        progress.finish()
-                        Diagnostics.error("line \(line.number): \(error.message)")
-                    case .success(let declaration):
-                        do {
-                            // A duplicate is found before anything is written; any other error
-                            // aborts the whole chunk, so no savepoint is needed per line.
-                            let dossier = try ledger.register(declaration, actor: context.actor, now: now)
-                            printed.append(dossier.dossierJSON(now: now))
-                        } catch let error as DuplicateError {
-                            failures += 1
-                            Diagnostics.error("line \(line.number): \(error.message)")
+        // Validation is pure, so a chunk is validated on every core, at a lower priority, while
+        // the chunk before it is registered. Registering runs in line order; a transaction takes
+        // validated chunks as they come, up to `Registration.linesPerTransaction` lines or one
+        // second, because every commit rewrites each page it touched and new dossiers touch pages
+        // all over the indexes. Dossiers are printed after their commit.
+        typealias Validated = (chunk: [(number: Int, data: Data?)], results: () -> [Result<Declaration, ValidationError>])
+        var inFlight: Validated?
+        var inputDone = false
+        /// The chunk validated in the background, after starting on the one after it.
+        func nextValidated() -> Validated? {
+            var chunk: [(number: Int, data: Data?)] = []
+            while !inputDone, chunk.count < Registration.linesPerChunk {
+                guard let (number, data) = reader.next() else {
+                    inputDone = true
+                    break
+                }
+                if let data, data.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                chunk.append((number, data))
+            }
+            let lines = chunk
+            let started: Validated? = lines.isEmpty ? nil
+                : (lines, inBackground { validateInParallel(lines, group: group, now: now, reference: reference) })
+            defer { inFlight = started }
+            return inFlight
+        }
+        _ = nextValidated()
+
+        try ledger.withBackgroundCheckpoints {
+            var finished = false
+            while !finished {
+                var printed: [String] = []
+                let opened = Date()
+                try ledger.write {
+                    while printed.count < Registration.linesPerTransaction && Date().timeIntervalSince(opened) < 1 {
+                        guard let validated = nextValidated() else {
+                            finished = true
+                            break
+                        }
+                        for (line, result) in zip(validated.chunk, validated.results()) {
+                            switch result {
+                            case .failure(let error):
+                                failures += 1
+                                progress.finish()
+                                Diagnostics.error("line \(line.number): \(error.message)")
+                            case .success(let declaration):
+                                do {
+                                    // A duplicate is found before anything is written; any other
+                                    // error aborts the transaction, so no savepoint is needed per line.
+                                    let dossier = try ledger.register(declaration, actor: context.actor, now: now)
+                                    printed.append(dossier.dossierJSON(now: now).serialized())
+                                } catch let error as DuplicateError {
+                                    failures += 1
+                                    Diagnostics.error("line \(line.number): \(error.message)")
+                                }
+                            }
                         }
                     }
                 }
+                printed.forEach { context.output.line($0) }
+                context.output.flush()
+                registered += printed.count
+                progress.update("registered \(registered), refused \(failures)")
             }
-            printed.forEach { context.output.line($0) }
-            context.output.flush()
-            registered += printed.count
-            progress.update("registered \(registered), refused \(failures)")
-            chunk.removeAll(keepingCapacity: true)
         }
-
-        while let (number, data) = reader.next() {
-            if let data, data.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            chunk.append((number, data))
-            if chunk.count >= Registration.linesPerCommit { try commit() }
-        }
-        try commit()
         return failures == 0 ? .ok : .dataError
     }
 }
@@ -113,7 +140,7 @@ struct Registration {
 private func validateInParallel(_ chunk: [(number: Int, data: Data?)], group: ProcedureGroup, now: Timestamp,
                                 reference: ReferenceData) -> [Result<Declaration, ValidationError>] {
     let limit = JSONLimits.declaration.maxBytes
-    return chunk.map(\.data).parallelMap { data in
+    return chunk.map(\.data).parallelMap(background: true) { data in
         guard let data else { return .failure(ValidationError("", "line is over the limit of \(limit) bytes")) }
         do {
             return .success(try Declaration.parse(data, group: group, now: now, reference: reference))

@@ -264,41 +264,36 @@ public enum SignedCopy {
         }
 
         // Multi-row statements inside a transaction keep a statement journal; in memory it costs
-        // no file writes. Checkpoints run beside this thread instead of inside its commits.
+        // no file writes.
         try ledger.database.execute("PRAGMA temp_store = MEMORY")
-        let checkpointer = BackgroundCheckpointer(path: path)
-        if checkpointer != nil { try ledger.database.execute("PRAGMA wal_autocheckpoint = 0") }
-        defer {
-            checkpointer?.stop()
-            try? ledger.database.execute("PRAGMA wal_autocheckpoint = 1000")
-            try? ledger.database.execute("PRAGMA temp_store = DEFAULT")
-        }
+        defer { try? ledger.database.execute("PRAGMA temp_store = DEFAULT") }
         var signed = 0
         var finished = false
-        while !finished {
-            let opened = Date()
-            let stored = try ledger.write { () -> [String] in
-                try signer.record(in: ledger, now: now)
-                let header = try headerID(protected, ledger: ledger)
-                var stored: [String] = []
-                var count = 0
-                while count < 4096 && Date().timeIntervalSince(opened) < 1 {
-                    guard let ready = queue.takeAll() else {
-                        finished = true
-                        break
+        try ledger.withBackgroundCheckpoints {
+            while !finished {
+                let opened = Date()
+                let stored = try ledger.write { () -> [String] in
+                    try signer.record(in: ledger, now: now)
+                    let header = try headerID(protected, ledger: ledger)
+                    var stored: [String] = []
+                    var count = 0
+                    while count < 4096 && Date().timeIntervalSince(opened) < 1 {
+                        guard let ready = queue.takeAll() else {
+                            finished = true
+                            break
+                        }
+                        let copies = try ready.flatMap { try $0.get() }
+                        count += copies.count
+                        let wanted = try stillPending(copies.map(\.dossier), ledger: ledger)
+                        let storing = copies.filter { wanted[$0.dossier] == $0.issue }
+                        try storeAll(storing, header: header, ledger: ledger, signer: signer, actor: actor, now: now)
+                        stored += storing.map(\.dossier)
                     }
-                    let copies = try ready.flatMap { try $0.get() }
-                    count += copies.count
-                    let wanted = try stillPending(copies.map(\.dossier), ledger: ledger)
-                    let storing = copies.filter { wanted[$0.dossier] == $0.issue }
-                    try storeAll(storing, header: header, ledger: ledger, signer: signer, actor: actor, now: now)
-                    stored += storing.map(\.dossier)
+                    return stored
                 }
-                return stored
+                signed += stored.count
+                if !stored.isEmpty { committed(stored, ids.count) }
             }
-            checkpointer?.request()
-            signed += stored.count
-            if !stored.isEmpty { committed(stored, ids.count) }
         }
         return signed
     }
