@@ -80,3 +80,10 @@ public struct ConfigError: CivlinkError {
     public var exitCode: ExitCode { .config }
     public init(_ message: String) { self.message = message }
 }
+
+/// Input or output failed below civlink (a read error on standard input, a full disk).
+public struct InputOutputError: CivlinkError {
+    public let message: String
+    public var exitCode: ExitCode { .ioError }
+    public init(_ message: String) { self.message = message }
+}

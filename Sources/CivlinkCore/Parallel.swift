@@ -93,6 +93,22 @@ public final class HandoffQueue<Element: Sendable>: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Waits until `deadline` at most and takes every item waiting: empty on time-out, nil when
+    /// closed and empty. For a consumer that holds something others wait for (a write
+    /// transaction) and must not hold it for long.
+    public func takeAll(until deadline: Date) -> [Element]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty && !closed {
+            if !condition.wait(until: deadline) { break }
+        }
+        if items.isEmpty { return closed ? nil : [] }
+        let taken = items
+        items.removeAll(keepingCapacity: true)
+        condition.broadcast()
+        return taken
+    }
+
     /// Waits for at least `minimum` items (fewer once closed) and takes every item waiting; nil
     /// when closed and empty.
     public func takeAll(minimum: Int = 1) -> [Element]? {
@@ -106,27 +122,4 @@ public final class HandoffQueue<Element: Sendable>: @unchecked Sendable {
         condition.broadcast()
         return taken
     }
-}
-
-/// Runs `body` on a thread of its own at a lower priority and returns a function that waits for
-/// its result: work for the next step overlaps the current one.
-public func inBackground<T: Sendable>(_ body: @escaping @Sendable () -> T) -> () -> T {
-    let slot = BackgroundSlot<T>()
-    let done = DispatchSemaphore(value: 0)
-    let thread = Thread {
-        lowerThreadPriority()
-        slot.value = body()
-        done.signal()
-    }
-    thread.start()
-    return {
-        done.wait()
-        done.signal()   // a second wait returns at once
-        return slot.value!
-    }
-}
-
-/// Where `inBackground` leaves its result: written once before the semaphore, read after it.
-private final class BackgroundSlot<T>: @unchecked Sendable {
-    var value: T?
 }

@@ -10,6 +10,8 @@ struct LineReader {
     private var start = 0
     private var eof = false
     private(set) var lineNumber = 0
+    /// Set when reading failed; the lines before the failure were returned.
+    private(set) var readError: String?
     let maxLineBytes: Int
 
     init(handle: FileHandle, maxLineBytes: Int) {
@@ -45,8 +47,17 @@ struct LineReader {
             buffer.removeSubrange(0..<start)
             start = 0
             searchFrom = buffer.count
-            let chunk = handle.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { eof = true } else { buffer.append(contentsOf: chunk) }
+            // read(2), not FileHandle.readData(ofLength:), which waits for the whole length: from
+            // a pipe, the lines that have arrived are taken at once, not after 1 MB or EOF.
+            let previous = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: 1 << 20))
+            var count: Int
+            repeat {
+                count = buffer.withUnsafeMutableBytes { Glibc.read(handle.fileDescriptor, $0.baseAddress! + previous, 1 << 20) }
+            } while count < 0 && errno == EINTR
+            if count < 0 { readError = String(cString: strerror(errno)) }
+            buffer.removeSubrange((previous + max(count, 0))...)
+            if count <= 0 { eof = true }
         }
     }
 }

@@ -60,7 +60,6 @@ struct Registration {
         } else {
             handle = FileHandle.standardInput
         }
-        var reader = LineReader(handle: handle, maxLineBytes: JSONLimits.declaration.maxBytes)
         var failures = 0
         var registered = 0
         let progress = Progress()
@@ -68,62 +67,72 @@ struct Registration {
         let reference = ledger.reference
         let group = self.group
 
-        // Validation is pure, so a chunk is validated on every core, at a lower priority, while
-        // the chunk before it is registered. Registering runs in line order; a transaction takes
-        // validated chunks as they come, up to `Registration.linesPerTransaction` lines or one
-        // second, because every commit rewrites each page it touched and new dossiers touch pages
-        // all over the indexes. Dossiers are printed after their commit.
-        typealias Validated = (chunk: [(number: Int, data: Data?)], results: () -> [Result<Declaration, ValidationError>])
-        var inFlight: Validated?
-        var inputDone = false
-        /// The chunk validated in the background, after starting on the one after it.
-        func nextValidated() -> Validated? {
+        // A reader thread reads chunks of lines and validates each on every core, at a lower
+        // priority, while this thread registers the chunks before it, in line order. A
+        // transaction takes the chunks that are ready, up to `Registration.linesPerTransaction`
+        // lines or one second, because every commit rewrites each page it touched and new
+        // dossiers touch pages all over the indexes. Inside a transaction it waits for input one
+        // second at most: a slow pipe must not hold the ledger's write lock. Dossiers are printed
+        // after their commit.
+        typealias Validated = (chunk: [(number: Int, data: Data?)], results: [Result<Declaration, ValidationError>])
+        let queue = HandoffQueue<Validated>(capacity: 2)
+        final class ReadFailure: @unchecked Sendable { var value: String? }
+        let readFailure = ReadFailure()
+        let readerDone = DispatchSemaphore(value: 0)
+        let readerThread = Thread {
+            defer { readerDone.signal() }
+            lowerThreadPriority()
+            var reader = LineReader(handle: handle, maxLineBytes: JSONLimits.declaration.maxBytes)
             var chunk: [(number: Int, data: Data?)] = []
-            while !inputDone, chunk.count < Registration.linesPerChunk {
-                guard let (number, data) = reader.next() else {
-                    inputDone = true
-                    break
-                }
+            func handOver() -> Bool {
+                defer { chunk.removeAll(keepingCapacity: true) }
+                return chunk.isEmpty || queue.put((chunk, validateInParallel(chunk, group: group, now: now, reference: reference)))
+            }
+            while let (number, data) = reader.next() {
                 if let data, data.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
                 chunk.append((number, data))
+                if chunk.count >= Registration.linesPerChunk, !handOver() { return }
             }
-            let lines = chunk
-            let started: Validated? = lines.isEmpty ? nil
-                : (lines, inBackground { validateInParallel(lines, group: group, now: now, reference: reference) })
-            defer { inFlight = started }
-            return inFlight
+            _ = handOver()
+            readFailure.value = reader.readError
+            queue.close()
         }
-        _ = nextValidated()
+        readerThread.start()
+        defer {
+            queue.cancel()
+            readerDone.wait()
+        }
 
         try ledger.withBackgroundCheckpoints {
-            var finished = false
-            while !finished {
+            while var ready = queue.takeAll() {
                 var printed: [String] = []
+                var lines = 0
                 let opened = Date()
                 try ledger.write {
-                    while printed.count < Registration.linesPerTransaction && Date().timeIntervalSince(opened) < 1 {
-                        guard let validated = nextValidated() else {
-                            finished = true
-                            break
-                        }
-                        for (line, result) in zip(validated.chunk, validated.results()) {
-                            switch result {
-                            case .failure(let error):
-                                failures += 1
-                                progress.finish()
-                                Diagnostics.error("line \(line.number): \(error.message)")
-                            case .success(let declaration):
-                                do {
-                                    // A duplicate is found before anything is written; any other
-                                    // error aborts the transaction, so no savepoint is needed per line.
-                                    let dossier = try ledger.register(declaration, actor: context.actor, now: now)
-                                    printed.append(dossier.dossierJSON(now: now).serialized())
-                                } catch let error as DuplicateError {
+                    while !ready.isEmpty {
+                        for validated in ready {
+                            lines += validated.chunk.count
+                            for (line, result) in zip(validated.chunk, validated.results) {
+                                switch result {
+                                case .failure(let error):
                                     failures += 1
+                                    progress.finish()
                                     Diagnostics.error("line \(line.number): \(error.message)")
+                                case .success(let declaration):
+                                    do {
+                                        // A duplicate is found before anything is written; any other
+                                        // error aborts the transaction, so no savepoint is needed per line.
+                                        let dossier = try ledger.register(declaration, actor: context.actor, now: now)
+                                        printed.append(dossier.dossierJSON(now: now).serialized())
+                                    } catch let error as DuplicateError {
+                                        failures += 1
+                                        Diagnostics.error("line \(line.number): \(error.message)")
+                                    }
                                 }
                             }
                         }
+                        guard lines < Registration.linesPerTransaction, let more = queue.takeAll(until: opened.addingTimeInterval(1)) else { break }
+                        ready = more
                     }
                 }
                 printed.forEach { context.output.line($0) }
@@ -132,6 +141,8 @@ struct Registration {
                 progress.update("registered \(registered), refused \(failures)")
             }
         }
+        // Written by the reader thread before it closed the queue, read after the queue ran dry.
+        if let error = readFailure.value { throw InputOutputError("cannot read the input after line \(registered + failures): \(error)") }
         return failures == 0 ? .ok : .dataError
     }
 }

@@ -238,3 +238,62 @@ extension Process {
         return data
     }
 }
+
+/// A batch read from a slow pipe commits what it has read and does not hold the ledger's write
+/// lock while it waits for more input.
+final class SlowInputTests: XCTestCase {
+    func testAStalledBatchCommitsWhatItHasAndDoesNotBlockOtherWriters() throws {
+        let box = try Sandbox()
+        try box.ok("init")
+        let process = Process()
+        process.executableURL = Sandbox.binary
+        process.arguments = ["register-birth", "--batch", "-"]
+        process.environment = box.environment
+        process.currentDirectoryURL = box.directory
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        final class Collected: @unchecked Sendable {
+            let lock = NSLock()
+            var data = Data()
+            var lines: Int { lock.lock(); defer { lock.unlock() }; return data.filter { $0 == 0x0A }.count }
+        }
+        let collected = Collected()
+        let drained = DispatchSemaphore(value: 0)
+        Thread {
+            while case let chunk = output.fileHandleForReading.availableData, !chunk.isEmpty {
+                collected.lock.lock()
+                collected.data.append(chunk)
+                collected.lock.unlock()
+            }
+            drained.signal()
+        }.start()
+        // One full chunk and a little more, then the input stalls.
+        let lines = (0..<2100).map { i in
+            Declarations.text(Declarations.birth(childName: "Con \(i)", motherID: String(format: "040195%06d", i), certificate: "P\(i)"))
+        }
+        input.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        // The full chunk is committed and printed while the input stalls.
+        let deadline = Date().addingTimeInterval(60)
+        while collected.lines < 2000, Date() < deadline { usleep(50_000) }
+        XCTAssertEqual(collected.lines, 2000, "the stalled batch did not commit the chunk it had")
+        // Another writer gets the lock at once.
+        let started = Date()
+        let other = try box.run("register-birth", stdin: Declarations.text(Declarations.birth(childName: "Khác", motherID: "040195999999",
+                                                                                            certificate: "P-OTHER")))
+        XCTAssertEqual(other.status, 0, other.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10, "another writer waited for the stalled batch")
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        drained.wait()
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertEqual(collected.lines, 2100)
+        XCTAssertEqual(try box.ok("status", "--list", "--format", "json").jsonLines().count, 2101)
+        // Input that cannot be read is an I/O error, not an empty batch.
+        let unreadable = try box.run("register-birth", "--batch", box.directory.path)
+        XCTAssertEqual(unreadable.status, 74)
+        XCTAssertTrue(unreadable.stderr.contains("cannot read the input"), unreadable.stderr)
+    }
+}

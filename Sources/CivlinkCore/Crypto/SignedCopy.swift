@@ -268,26 +268,24 @@ public enum SignedCopy {
         try ledger.database.execute("PRAGMA temp_store = MEMORY")
         defer { try? ledger.database.execute("PRAGMA temp_store = DEFAULT") }
         var signed = 0
-        var finished = false
         try ledger.withBackgroundCheckpoints {
-            while !finished {
+            // Waits for signed copies outside any transaction; inside one, for one second at most.
+            while var ready = queue.takeAll() {
                 let opened = Date()
                 let stored = try ledger.write { () -> [String] in
                     try signer.record(in: ledger, now: now)
                     let header = try headerID(protected, ledger: ledger)
                     var stored: [String] = []
                     var count = 0
-                    while count < 4096 && Date().timeIntervalSince(opened) < 1 {
-                        guard let ready = queue.takeAll() else {
-                            finished = true
-                            break
-                        }
+                    while !ready.isEmpty {
                         let copies = try ready.flatMap { try $0.get() }
                         count += copies.count
                         let wanted = try stillPending(copies.map(\.dossier), ledger: ledger)
                         let storing = copies.filter { wanted[$0.dossier] == $0.issue }
                         try storeAll(storing, header: header, ledger: ledger, signer: signer, actor: actor, now: now)
                         stored += storing.map(\.dossier)
+                        guard count < 4096, let more = queue.takeAll(until: opened.addingTimeInterval(1)) else { break }
+                        ready = more
                     }
                     return stored
                 }
