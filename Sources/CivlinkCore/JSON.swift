@@ -73,12 +73,7 @@ public struct JSONReader {
         guard String(validating: data, as: UTF8.self) != nil else {
             throw ValidationError("", "input is not valid UTF-8")
         }
-        var reader = JSONReader(bytes: [UInt8](data), limits: limits)
-        reader.skipWhitespace()
-        let value = try reader.parseValue(depth: 0)
-        reader.skipWhitespace()
-        if reader.index != reader.bytes.count { throw reader.fail("unexpected data after the JSON value") }
-        return value
+        return try parse(bytes: [UInt8](data), limits: limits)
     }
 
     /// A Swift string is valid Unicode already, so only the JSON grammar is checked.
@@ -87,6 +82,10 @@ public struct JSONReader {
         if bytes.count > limits.maxBytes {
             throw ValidationError("", "input is \(bytes.count) bytes, over the limit of \(limits.maxBytes)")
         }
+        return try parse(bytes: bytes, limits: limits)
+    }
+
+    private static func parse(bytes: [UInt8], limits: JSONLimits) throws -> JSON {
         var reader = JSONReader(bytes: bytes, limits: limits)
         reader.skipWhitespace()
         let value = try reader.parseValue(depth: 0)

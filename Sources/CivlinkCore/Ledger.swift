@@ -264,54 +264,48 @@ public final class Ledger {
     /// Moves one procedure to `state`, records the event, and makes ready every waiting procedure
     /// of the dossier whose prerequisites are now all final. Call inside a write transaction.
     /// Every state change in civlink goes through here, so none is made without its event.
-    /// `known` is the dossier's procedures as read in this transaction, for batches that read
-    /// many dossiers' procedures at once (`procedureStatuses(of:)`).
+    /// `known` is the dossier's procedures as read in this transaction, when the caller has them.
     public func transition(dossier: String, procedure: String, to state: ProcedureState, actor: String, now: Timestamp,
                            result: JSON? = nil, detail: [(String, JSON)] = [], known: [ProcedureStatus]? = nil) throws {
-        // One read of the dossier's procedures serves the change and every release it causes.
-        var procedures = try known ?? procedureStatuses(of: [dossier])[dossier] ?? []
-        let steps = try plannedSteps(dossier: dossier, procedure: procedure, to: state, detail: detail, result: result, procedures: &procedures)
-        for step in steps {
-            try database.run("""
-                UPDATE procedures SET state = ?1, since = ?2, result = COALESCE(?3, result),
-                       ready_at = CASE WHEN ?1 = 'ready' THEN ?2 ELSE ready_at END,
-                       completed_at = CASE WHEN ?1 IN ('done', 'completed') THEN ?2 ELSE completed_at END
-                WHERE dossier_id = ?4 AND code = ?5
-                """, [.text(step.state.rawValue), .integer(now.seconds), step.procedure == procedure ? SQLValue(result?.serialized()) : .null,
-                      .text(dossier), .text(step.procedure)])
-        }
-        try appendEvents(steps.map { (dossier, "state", $0.procedure, $0.detail) }, at: now, actor: actor)
+        try transitionAll([Change(dossier: dossier, procedure: procedure, to: state, result: result, detail: detail)],
+                          known: known.map { [dossier: $0] } ?? [:], actor: actor, now: now)
     }
 
-    /// One change of many dossiers' procedures for `transitionAll`.
+    /// One change of a dossier's procedure for `transitionAll`.
     public struct Change: Sendable {
         public let dossier: String
         public let procedure: String
         public let state: ProcedureState
+        public let result: JSON?
         public let detail: [(String, JSON)]
-        public init(dossier: String, procedure: String, to state: ProcedureState, detail: [(String, JSON)] = []) {
+        public init(dossier: String, procedure: String, to state: ProcedureState, result: JSON? = nil, detail: [(String, JSON)] = []) {
             self.dossier = dossier
             self.procedure = procedure
             self.state = state
+            self.result = result
             self.detail = detail
         }
     }
 
-    /// `transition` for many dossiers at once, with the same changes, releases and events in the
-    /// same order, written with one UPDATE per procedure and state instead of one per dossier.
-    /// `known` holds the dossiers' procedures as read in this transaction. Call inside a write
-    /// transaction.
+    /// `transition` for many dossiers (each at most once), with the same changes, releases and
+    /// events in the same order, written with one UPDATE per procedure, state and result instead
+    /// of one per dossier. `known` holds procedures as read in this transaction; a dossier not in
+    /// it is read here. Call inside a write transaction.
     public func transitionAll(_ changes: [Change], known: [String: [ProcedureStatus]], actor: String, now: Timestamp) throws {
         var events: [(dossier: String, kind: String, procedure: String?, detail: JSON)] = []
-        var updates: [String: (procedure: String, state: ProcedureState, dossiers: [String])] = [:]
+        var updates: [String: (procedure: String, state: ProcedureState, result: String?, dossiers: [String])] = [:]
         var updateOrder: [String] = []
+        let missing = changes.map(\.dossier).filter { known[$0] == nil }
+        let read = missing.isEmpty ? [:] : try procedureStatuses(of: missing)
         for change in changes {
-            var procedures = try known[change.dossier] ?? procedureStatuses(of: [change.dossier])[change.dossier] ?? []
+            var procedures = known[change.dossier] ?? read[change.dossier] ?? []
             for step in try plannedSteps(dossier: change.dossier, procedure: change.procedure, to: change.state, detail: change.detail,
-                                         result: nil, procedures: &procedures) {
-                let key = step.procedure + "\u{0}" + step.state.rawValue
+                                         result: change.result, procedures: &procedures) {
+                // A released procedure keeps its result; only the changed one takes the new result.
+                let result = step.procedure == change.procedure ? change.result?.serialized() : nil
+                let key = [step.procedure, step.state.rawValue, result ?? ""].joined(separator: "\u{0}")
                 if updates[key] == nil {
-                    updates[key] = (step.procedure, step.state, [])
+                    updates[key] = (step.procedure, step.state, result, [])
                     updateOrder.append(key)
                 }
                 updates[key]!.dossiers.append(change.dossier)
@@ -321,12 +315,12 @@ public final class Ledger {
         for key in updateOrder {
             let update = updates[key]!
             try database.run("""
-                UPDATE procedures SET state = ?1, since = ?2,
+                UPDATE procedures SET state = ?1, since = ?2, result = COALESCE(?3, result),
                        ready_at = CASE WHEN ?1 = 'ready' THEN ?2 ELSE ready_at END,
                        completed_at = CASE WHEN ?1 IN ('done', 'completed') THEN ?2 ELSE completed_at END
-                WHERE code = ?3 AND dossier_id IN (SELECT value FROM json_each(?4))
-                """, [.text(update.state.rawValue), .integer(now.seconds), .text(update.procedure),
-                      .text(JSON.array(update.dossiers.map { .string($0) }).serialized())])
+                WHERE code = ?4 AND dossier_id IN (SELECT value FROM json_each(?5))
+                """, [.text(update.state.rawValue), .integer(now.seconds), SQLValue(update.result), .text(update.procedure),
+                      .jsonList(update.dossiers)])
         }
         try appendEvents(events, at: now, actor: actor)
     }
@@ -367,7 +361,7 @@ public final class Ledger {
     public func procedureStatuses(of dossiers: [String]) throws -> [String: [ProcedureStatus]] {
         var statuses: [String: [ProcedureStatus]] = [:]
         let sql = "SELECT dossier_id, code, state, waits_on FROM procedures WHERE dossier_id IN (SELECT value FROM json_each(?)) ORDER BY dossier_id, position"
-        try database.forEachRow(sql, [.text(JSON.array(dossiers.map { .string($0) }).serialized())]) { row in
+        try database.forEachRow(sql, [.jsonList(dossiers)]) { row in
             statuses[row[0].string ?? "", default: []].append(ProcedureStatus(code: row[1].string ?? "", state: row[2].string ?? "",
                                                                                waitsOn: row[3].string ?? ""))
         }

@@ -109,13 +109,11 @@ public final class HandoffQueue<Element: Sendable>: @unchecked Sendable {
         return taken
     }
 
-    /// Waits for at least `minimum` items (fewer once closed) and takes every item waiting; nil
-    /// when closed and empty.
-    public func takeAll(minimum: Int = 1) -> [Element]? {
+    /// Waits for at least one item and takes every item waiting; nil when closed and empty.
+    public func takeAll() -> [Element]? {
         condition.lock()
         defer { condition.unlock() }
-        let minimum = min(max(1, minimum), capacity)
-        while items.count < minimum && !closed { condition.wait() }
+        while items.isEmpty && !closed { condition.wait() }
         if items.isEmpty { return nil }
         let taken = items
         items.removeAll(keepingCapacity: true)

@@ -26,6 +26,12 @@ extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
     public init(nilLiteral: ()) { self = .null }
     public init(_ value: String?) { self = value.map(SQLValue.text) ?? .null }
     public init(_ value: Int?) { self = value.map { .integer(Int64($0)) } ?? .null }
+
+    /// A list bound as one JSON array, for `IN (SELECT value FROM json_each(?))`: any number of
+    /// values through one placeholder, never built into the SQL.
+    public static func jsonList(_ values: [String]) -> SQLValue {
+        .text(JSON.array(values.map { .string($0) }).serialized())
+    }
 }
 
 // SQLite's destructor sentinel meaning "copy the bytes now".

@@ -36,10 +36,9 @@ enum CopyCommand: Command {
     }
 
     private static func currentCopy(_ id: String, ledger: Ledger) throws -> String {
+        if let text = try SignedCopy.current(dossier: id, ledger: ledger) { return text }
+        // Only without a copy: tell an unknown dossier from one not signed.
         _ = try ledger.dossier(id)
-        guard let text = try SignedCopy.current(dossier: id, ledger: ledger) else {
-            throw NotFoundError("dossier \(id) has no current signed copy; sign it with 'civlink sign \(id)'")
-        }
-        return text
+        throw NotFoundError("dossier \(id) has no current signed copy; sign it with 'civlink sign \(id)'")
     }
 }

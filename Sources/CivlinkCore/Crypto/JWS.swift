@@ -36,20 +36,11 @@ public struct JWS: Sendable {
 
     public var signingInput: Data { Data((protected + "." + payload).utf8) }
     public var compact: String { protected + "." + payload + "." + signature }
-    public var json: JSON { .object([("protected", .string(protected)), ("payload", .string(payload)), ("signature", .string(signature))]) }
 
     public init(protected: String, payload: String, signature: String) {
         self.protected = protected
         self.payload = payload
         self.signature = signature
-    }
-
-    public static func sign(payload: Data, key: PrivateKey, chain: [Certificate], at: Timestamp) throws -> JWS {
-        try sign(payload: payload, key: key, x5c: chain.map { $0.der.base64EncodedString() }, at: at)
-    }
-
-    public static func sign(payload: Data, key: PrivateKey, x5c: [String], at: Timestamp) throws -> JWS {
-        try sign(payload: payload, key: key, protected: protectedHeader(algorithm: key.type.jwsAlgorithm, x5c: x5c, at: at)).jws
     }
 
     /// The encoded protected header. It depends only on the key, the chain and the time, so a batch

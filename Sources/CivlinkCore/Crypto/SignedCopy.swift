@@ -144,16 +144,11 @@ public enum SignedCopy {
         return Int64(id)
     }
 
-    /// Stores a prepared copy and completes `certificate-copy`, which releases the procedures
-    /// waiting on it. Call inside a write transaction, after checking the copy is still wanted.
-    static func store(_ prepared: PreparedCopy, header: Int64, ledger: Ledger, signer: Signer, actor: String, now: Timestamp) throws {
-        try storeAll([prepared], header: header, ledger: ledger, signer: signer, actor: actor, now: now)
-    }
-
-    /// `store` for a batch: the rows go in a few dozen per statement, and the procedures change
+    /// Stores prepared copies and completes their `certificate-copy`, which releases the
+    /// procedures waiting on it; the rows go in a few dozen per statement, and the procedures change
     /// through `Ledger.transitionAll`. Works in slices of 64 copies, so no array grows past what
     /// malloc serves from its heap (bigger ones cost a fresh mapping and page faults each time).
-    /// Call inside a write transaction.
+    /// Call inside a write transaction, after checking the copies are still wanted.
     static func storeAll(_ copies: [PreparedCopy], header: Int64, ledger: Ledger, signer: Signer, actor: String, now: Timestamp) throws {
         var start = 0
         while start < copies.count {
@@ -211,7 +206,7 @@ public enum SignedCopy {
             let issue = try ledger.database.scalar("SELECT COUNT(*) + 1 FROM signed_copies WHERE dossier_id = ?", [.text(id)]).int ?? 1
             let protected = JWS.protectedHeader(algorithm: signer.key.type.jwsAlgorithm, x5c: signer.x5c, at: now)
             let prepared = try prepare(dossier, issue: issue, signer: signer, protected: protected)
-            try store(prepared, header: try headerID(protected, ledger: ledger), ledger: ledger, signer: signer, actor: actor, now: now)
+            try storeAll([prepared], header: try headerID(protected, ledger: ledger), ledger: ledger, signer: signer, actor: actor, now: now)
             return documentText(payload: prepared.payload, protected: protected, signature: prepared.signature)
         }
     }
@@ -298,27 +293,25 @@ public enum SignedCopy {
 
     /// The dossier rows `DossierRecord(row:)` reads, each followed by the issue number its copy gets.
     static func loadForSigning(_ ids: [String], database: SQLiteDatabase) throws -> [[SQLValue]] {
-        let list = JSON.array(ids.map { .string($0) }).serialized()
         var rows: [String: [SQLValue]] = [:]
         try database.forEachRow("""
             SELECT d.id, d.grp, d.province, d.commune, d.register_year, d.register_no, d.received_at, d.registered_at, d.event_date,
                    d.late, d.declaration, NULL, (SELECT COUNT(*) + 1 FROM signed_copies s WHERE s.dossier_id = d.id)
             FROM dossiers d WHERE d.id IN (SELECT value FROM json_each(?))
-            """, [.text(list)]) { row in rows[row[0].string ?? ""] = row }
+            """, [.jsonList(ids)]) { row in rows[row[0].string ?? ""] = row }
         return ids.compactMap { rows[$0] }
     }
 
     /// Of `ids`, those whose copy still waits for a signature, with the issue number it gets.
     /// Read inside the write transaction that stores the copies.
     static func stillPending(_ ids: [String], ledger: Ledger) throws -> [String: Int] {
-        let list = JSON.array(ids.map { .string($0) }).serialized()
         var wanted: [String: Int] = [:]
         try ledger.database.forEachRow("""
             SELECT p.dossier_id, (SELECT COUNT(*) + 1 FROM signed_copies s WHERE s.dossier_id = p.dossier_id)
             FROM procedures p
             WHERE p.code = 'certificate-copy' AND p.state = 'ready' AND p.dossier_id IN (SELECT value FROM json_each(?))
               AND NOT EXISTS (SELECT 1 FROM signed_copies s WHERE s.dossier_id = p.dossier_id AND s.revoked_at IS NULL)
-            """, [.text(list)]) { row in wanted[row[0].string ?? ""] = row[1].int ?? 1 }
+            """, [.jsonList(ids)]) { row in wanted[row[0].string ?? ""] = row[1].int ?? 1 }
         return wanted
     }
 
