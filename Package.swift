@@ -18,22 +18,43 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // Every rule: no exit codes, no option names, no shell commands in its messages.
         .target(
             name: "CivlinkCore",
             dependencies: ["CSQLite", "CCrypto"]
         ),
+        // The command line: the command table, options, output, messages in English and
+        // Vietnamese, and the one mapping from failure kinds to exit codes.
+        .target(
+            name: "CivlinkCLI",
+            dependencies: ["CivlinkCore"]
+        ),
         .executableTarget(
             name: "civlink",
-            dependencies: ["CivlinkCore"]
+            dependencies: ["CivlinkCLI"]
+        ),
+        // Fixtures shared by the test targets: sandboxes, processes, declarations, ledgers.
+        .target(
+            name: "CivlinkTestSupport",
+            dependencies: ["CivlinkCore"],
+            path: "Tests/CivlinkTestSupport"
         ),
         .testTarget(
             name: "CivlinkCoreTests",
-            dependencies: ["CivlinkCore"]
+            dependencies: ["CivlinkCore", "CivlinkTestSupport"]
+        ),
+        .testTarget(
+            name: "CivlinkCLITests",
+            dependencies: ["CivlinkCLI", "CivlinkTestSupport"]
         ),
         .testTarget(
             name: "CivlinkE2ETests",
-            dependencies: ["civlink"],
+            dependencies: ["civlink", "CivlinkTestSupport"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "CivlinkReliabilityTests",
+            dependencies: ["civlink", "CivlinkTestSupport"]
         ),
     ]
 )

@@ -47,16 +47,6 @@ final class RulesTests: XCTestCase {
     }
 }
 
-final class LocalizerTests: XCTestCase {
-    func testPhrasesAreReplacedOnlyWhereTheyStandAlone() {
-        XCTAssertEqual(Localizer.replaceWholePhrase("line", with: "dòng", in: "line 3: deadline: x"), "dòng 3: deadline: x")
-        XCTAssertEqual(Localizer.translate("received_at: is required", to: .vietnamese), "received_at: là bắt buộc")
-        XCTAssertEqual(Localizer.translate("received_at: is required", to: .english), "received_at: is required")
-        XCTAssertEqual(Language.from(environment: ["LANG": "vi_VN.UTF-8"]), .vietnamese)
-        XCTAssertEqual(Language.from(environment: ["LC_ALL": "C", "LANG": "vi_VN.UTF-8"]), .english)
-    }
-}
-
 final class MigrationTests: XCTestCase {
     func testMigrationsAreNumberedOneToLatestWithoutGaps() {
         XCTAssertEqual(Migrations.ordered.map(\.version), Array(1...Migrations.latest))

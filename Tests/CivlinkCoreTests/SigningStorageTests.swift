@@ -102,9 +102,9 @@ final class SigningStorageTests: XCTestCase {
         }
         let ledger = try Ledger(path: path)
         XCTAssertEqual(try ledger.schemaVersion, Migrations.latest)
-        XCTAssertEqual(try SignedCopy.current(dossier: "D26-AAAA-BBBB", ledger: ledger), #"{"format":"civlink.signed-copy/1","old":true}"#)
+        XCTAssertEqual(try ledger.currentSignedCopy(dossier: "D26-AAAA-BBBB"), #"{"format":"civlink.signed-copy/1","old":true}"#)
         let indexes = try ledger.database.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('procedures', 'signed_copies') ORDER BY name")
-            .compactMap { $0[0].string }
+            .map { $0.string("name") }
         XCTAssertEqual(indexes, ["procedures_open", "signed_copies_dossier"])
         XCTAssertEqual(try ledger.database.query("PRAGMA foreign_key_check").count, 0)
         // A row with neither a document nor all its parts is refused.

@@ -1,4 +1,4 @@
-import CivlinkCore
+@testable import CivlinkCore
 import Foundation
 import XCTest
 
@@ -30,15 +30,15 @@ final class TransferRulesTests: XCTestCase {
 
     func testHealthInsuranceCardValidity() {
         // Turns 72 months in November: valid until the day before.
-        XCTAssertEqual(AgencySimulator.healthInsuranceValidUntil(born: CivilDate("2026-11-15")!).description, "2032-11-14")
+        XCTAssertEqual(HealthInsurance.validUntil(born: CivilDate("2026-11-15")!).description, "2032-11-14")
         // Turns 72 months before the school year: until 30 September of that year.
-        XCTAssertEqual(AgencySimulator.healthInsuranceValidUntil(born: CivilDate("2026-03-02")!).description, "2032-09-30")
+        XCTAssertEqual(HealthInsurance.validUntil(born: CivilDate("2026-03-02")!).description, "2032-09-30")
     }
 
     func testSimulatedPersonalIDFollowsTheRule() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededRandom(seed: 20261201)
         let message = try! JSONReader.parse(#"{"province":"40","data":{"province_id_code":"040","child":{"sex":"male","date_of_birth":"2026-11-15"}}}"#)
-        let id = AgencySimulator.result(procedure: "personal-id", message: message, rng: &rng)["personal_id"]!.stringValue!
+        let id = AgencySimulator.result(procedure: "personal-id", message: message, random: &rng)["personal_id"]!.stringValue!
         XCTAssertTrue(id.hasPrefix("040226"), id)
         XCTAssertEqual(id.count, 12)
         XCTAssertEqual(MessageBuilder.idProvinceCode(for: "40"), "040")

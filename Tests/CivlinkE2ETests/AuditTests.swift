@@ -1,4 +1,5 @@
 import Foundation
+import CivlinkTestSupport
 import XCTest
 
 /// `civlink audit verify` finds events changed by hand with the sqlite3 CLI.

@@ -1,4 +1,5 @@
 import Foundation
+import CivlinkTestSupport
 import XCTest
 
 /// Completions proven in real shells: bash's completion function, an interactive zsh in a

@@ -1,4 +1,5 @@
 import Foundation
+import CivlinkTestSupport
 import XCTest
 
 /// kill -9 in the middle of a batch loses nothing that was printed and duplicates nothing on rerun.

@@ -1,4 +1,5 @@
 import Foundation
+import CivlinkTestSupport
 import XCTest
 
 /// Man pages, completions, README and examples stay in step with the CLI.

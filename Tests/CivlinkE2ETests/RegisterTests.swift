@@ -1,4 +1,5 @@
 import Foundation
+import CivlinkTestSupport
 import XCTest
 
 final class RegisterTests: XCTestCase {
@@ -209,33 +210,6 @@ final class RegisterTests: XCTestCase {
         let result = try box.run("status", "--list")
         XCTAssertEqual(result.status, 78)
         XCTAssertTrue(result.stderr.contains("newer than this civlink"), result.stderr)
-    }
-}
-
-extension Process {
-    /// Runs a tool and returns its standard output; throws when it fails.
-    static func capture(_ tool: String, _ arguments: [String], stdin: Data? = nil) throws -> String {
-        String(decoding: try captureData(tool, arguments, stdin: stdin), as: UTF8.self)
-    }
-
-    /// The tool's standard output as bytes, unrepaired.
-    static func captureData(_ tool: String, _ arguments: [String], stdin: Data? = nil) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let out = Pipe()
-        let input = Pipe()
-        process.standardOutput = out
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw NSError(domain: "capture", code: Int(process.terminationStatus), userInfo: [NSLocalizedDescriptionKey: "\(tool) failed"])
-        }
-        return data
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import CivlinkTestSupport
 import XCTest
 
 /// `civlink report` over a ledger with known flows: every figure is worked out by hand below.

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A standalone SVG: one panel per system, received vs processed per month as paired bars, each
 /// panel on its own scale, labelled so it reads on a slide without the command line.
 public struct SVGChart {
@@ -28,8 +26,17 @@ public struct SVGChart {
     }
 
     static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
     }
 
     /// A round axis maximum (1, 2 or 5 times a power of ten) at or above `value`.
@@ -50,7 +57,7 @@ public struct SVGChart {
         let width = left + plotWidth + right
         let height = top + Double(series.count) * (panelHeight + gap) + 30
         var out: [String] = []
-        func fmt(_ x: Double) -> String { String(format: "%.1f", x) }
+        func fmt(_ x: Double) -> String { fixed(x, decimals: 1) }
         out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
         out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(fmt(width))\" height=\"\(fmt(height))\" viewBox=\"0 0 \(fmt(width)) \(fmt(height))\" font-family=\"DejaVu Sans, Arial, sans-serif\">")
         out.append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>")
@@ -68,7 +75,7 @@ public struct SVGChart {
             out.append("<text x=\"\(fmt(left))\" y=\"\(fmt(y0 - 8))\" font-size=\"14\" font-weight=\"bold\" fill=\"#222\">\(SVGChart.escape(s.system))</text>")
             for tick in 0...2 {
                 let half = Double(peak * tick) / 2
-                let value = half == half.rounded() ? String(Int(half)) : String(format: "%.1f", half)
+                let value = half == half.rounded() ? String(Int(half)) : fixed(half, decimals: 1)
                 let y = base - panelHeight * Double(tick) / 2
                 out.append("<line x1=\"\(fmt(left))\" y1=\"\(fmt(y))\" x2=\"\(fmt(left + plotWidth))\" y2=\"\(fmt(y))\" stroke=\"#ddd\"/>")
                 out.append("<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y + 4))\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">\(value)</text>")

@@ -16,11 +16,11 @@ public final class HTTPTransport: Transport, @unchecked Sendable {
     private var next = 0
 
     public init(endpoint: AgencyEndpoint) throws {
-        guard let url = URL(string: endpoint.target) else { throw ConfigError("agency \(endpoint.code): bad URL") }
+        guard let url = URL(string: endpoint.target) else { throw Failure(.configuration, "agency \(endpoint.code): bad URL") }
         self.url = url
         if let file = endpoint.tokenFile {
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw ConfigError("agency \(endpoint.code): cannot read token file \(file)")
+                throw Failure(.configuration, "agency \(endpoint.code): cannot read token file \(file)")
             }
             token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         } else {
@@ -28,7 +28,7 @@ public final class HTTPTransport: Transport, @unchecked Sendable {
         }
         if endpoint.clientCertificate != nil {
             // FoundationNetworking on Linux cannot present a client identity from a file.
-            throw ConfigError("agency \(endpoint.code): client certificates are not supported by this build's HTTP stack; terminate TLS at a local proxy")
+            throw Failure(.configuration, "agency \(endpoint.code): client certificates are not supported by this build's HTTP stack; terminate TLS at a local proxy")
         }
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = TimeInterval(endpoint.timeoutSeconds)
@@ -53,7 +53,7 @@ public final class HTTPTransport: Transport, @unchecked Sendable {
         var error: Error?
     }
 
-    private func perform(_ request: URLRequest) -> (Int, Data?, String?) {
+    private func perform(_ request: URLRequest) -> (Int, Data?, Phrase?) {
         let box = Box()
         let done = DispatchSemaphore(value: 0)
         let task = session().dataTask(with: request) { data, response, error in
@@ -66,7 +66,7 @@ public final class HTTPTransport: Transport, @unchecked Sendable {
         done.wait()
         if let error = box.error {
             let ns = error as NSError
-            let what = ns.code == NSURLErrorTimedOut ? "timed out"
+            let what: Phrase = ns.code == NSURLErrorTimedOut ? "timed out"
                 : ns.code == NSURLErrorCannotConnectToHost ? "connection refused"
                 : ns.code == NSURLErrorNetworkConnectionLost ? "connection reset"
                 : "network error \(ns.code)"
@@ -100,7 +100,7 @@ public final class HTTPTransport: Transport, @unchecked Sendable {
     public func pendingReceipts() throws -> [(source: String, data: Data)] { [] }
     public func acknowledge(source: String) throws {}
 
-    public func check() -> String? {
+    public func check() -> Phrase? {
         var request = URLRequest(url: url)
         request.httpMethod = "HEAD"
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }

@@ -1,11 +1,11 @@
-import Foundation
+import FoundationEssentials
 
 /// What happened when civlink handed one message to an agency.
 public enum DeliveryOutcome: Sendable {
     /// The agency or its spool has the message; `receipt` is the answer when it came back at once.
     case delivered(receipt: Data?)
     /// Not delivered; try again later (agency down, HTTP 5xx, timeout, connection reset).
-    case failed(String)
+    case failed(Phrase)
 }
 
 /// One way of reaching an agency. Implementations are used from several threads at once.
@@ -18,13 +18,13 @@ public protocol Transport: Sendable {
     func acknowledge(source: String) throws
     /// Asks the agency for its latest answer to a message it accepted (HTTP); nil when it has none.
     func poll(messageID: String) -> Data?
-    /// Checks the transport is usable, without sending anything.
-    func check() -> String?
+    /// Checks the transport is usable, without sending anything; nil when it is, else why not.
+    func check() -> Phrase?
     /// Makes the deliveries of a batch durable before the ledger records them (a spool fsyncs
     /// its outbox directory once per batch); nil on success, else the reason.
-    func sync() -> String?
+    func sync() -> Phrase?
 }
 
 extension Transport {
-    public func sync() -> String? { nil }
+    public func sync() -> Phrase? { nil }
 }

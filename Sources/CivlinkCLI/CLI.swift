@@ -1,0 +1,158 @@
+import CivlinkCore
+
+/// A subcommand: its spec (name, summary, options, actions) and what it does.
+protocol Command {
+    static var spec: CommandSpec { get }
+    static func run(_ invocation: Invocation) throws -> ExitStatus
+}
+
+/// The command line: reads the words, finds the command, runs it, and turns what it throws into
+/// a message and an exit status, in one place.
+public enum CLI {
+    public static let version = "0.1.0"
+
+    /// The command table: every subcommand, in the order `civlink --help` lists them.
+    static let commands: [Command.Type] = [
+        InitCommand.self,
+        RegisterBirthCommand.self,
+        RegisterDeathCommand.self,
+        StatusCommand.self,
+        KeygenCommand.self,
+        CACommand.self,
+        SignCommand.self,
+        VerifyCommand.self,
+        RevokeCommand.self,
+        CopyCommand.self,
+        AuditCommand.self,
+        TransferCommand.self,
+        AgencyCommand.self,
+        ReportCommand.self,
+        BackupCommand.self,
+        DoctorCommand.self,
+        CompletionsCommand.self,
+    ]
+
+    public static var specs: [CommandSpec] { commands.map { $0.spec } }
+
+    /// Runs one command line and returns the process's exit status.
+    public static func run(_ words: [String], environment: [String: String], stdout: OutputSink, stderr: OutputSink,
+                           stdinFD: Int32 = 0) -> Int32 {
+        let output = Output(sink: stdout)
+        let language = Language.from(environment: environment)
+        func fail(_ phrase: Phrase) { try? stderr.write(Array(("civlink: " + language.render(phrase) + "\n").utf8)) }
+        do {
+            let status = try dispatch(words, environment: environment, output: output, stderr: stderr, stdinFD: stdinFD)
+            try output.flush()
+            return status.rawValue
+        } catch is ClosedOutput {
+            output.discard()
+            return ExitStatus.closedOutput.rawValue
+        } catch let error as CivlinkError {
+            try? output.flush()
+            var phrase = error.phrase
+            if let remedy = error.remedy, let hint = Remedies.hint(remedy) { phrase = "\(phrase)\(hint)" }
+            fail(phrase)
+            return ExitStatus(error.kind).rawValue
+        } catch {
+            try? output.flush()
+            fail("internal error: \(error)")
+            return ExitStatus.software.rawValue
+        }
+    }
+
+    private static func dispatch(_ words: [String], environment: [String: String], output: Output, stderr: OutputSink,
+                                 stdinFD: Int32) throws -> ExitStatus {
+        let language = Language.from(environment: environment)
+        let (globals, rest) = try ArgumentParser.leadingGlobals(words)
+        guard let first = rest.first else {
+            if globals.contains("--version") || globals.contains("-V") {
+                try output.line("civlink \(version)")
+                return .ok
+            }
+            if globals.contains("--help") || globals.contains("-h") {
+                try output.write(Help.topLevel(language))
+                return .ok
+            }
+            try? stderr.write(Array(Help.topLevel(language).utf8))
+            return .usage
+        }
+        switch first {
+        case "--help", "-h":
+            try output.write(Help.topLevel(language))
+            return .ok
+        case "help":
+            if rest.count > 1, let command = commands.first(where: { $0.spec.name == rest[1] }) {
+                try output.write(Help.command(command.spec, action: rest.count > 2 ? rest[2] : nil, language))
+            } else if rest.count > 1 {
+                throw UsageError("unknown command '\(rest[1])'\(ArgumentParser.suggestion(for: rest[1], among: specs.map(\.name))); run 'civlink --help' for the list")
+            } else {
+                try output.write(Help.topLevel(language))
+            }
+            return .ok
+        case "--version", "-V", "version":
+            try output.line("civlink \(version)")
+            return .ok
+        default:
+            break
+        }
+        guard let command = commands.first(where: { $0.spec.name == first }) else {
+            let visible = specs.filter { !$0.hidden }.map(\.name)
+            throw UsageError("unknown command '\(first)'\(ArgumentParser.suggestion(for: first, among: visible)); run 'civlink --help' for the list")
+        }
+        let arguments = try ArgumentParser.parse(globals + Array(rest.dropFirst()), for: command.spec)
+        if arguments.has("--help") {
+            try output.write(Help.command(command.spec, action: arguments.action, language))
+            return .ok
+        }
+        if arguments.has("--version") {
+            try output.line("civlink \(version)")
+            return .ok
+        }
+        let invocation = Invocation(command: command.spec, arguments: arguments, environment: environment, output: output,
+                                    errors: stderr, inputFD: stdinFD)
+        return try command.run(invocation)
+    }
+}
+
+/// Help texts, made from the command table.
+enum Help {
+    static func topLevel(_ language: Language) -> String {
+        var lines = [
+            language.render("usage:") + " civlink <command> [options]",
+            "",
+            language.render("Interconnected birth and death procedures: register once at the commune desk, and civlink"),
+            language.render("plans, tracks and reports every step through the police, social insurance and social affairs."),
+            "",
+            language.render("commands:"),
+        ]
+        for spec in CLI.specs where !spec.hidden {
+            lines.append("  " + spec.name.padding(16) + language.render(spec.summary))
+        }
+        lines += ["", language.render("Run 'civlink <command> --help' for a command's options; see civlink(1).")]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func command(_ spec: CommandSpec, action: String?, _ language: Language) -> String {
+        let chosen = action.flatMap { name in spec.actions.first { $0.name == name } }
+        let usage = chosen.map { [$0.usage] } ?? spec.allUsage
+        var lines = [language.render("usage:") + " " + usage.joined(separator: "\n       "), "", language.render(chosen?.summary ?? spec.summary)]
+        if chosen == nil && !spec.actions.isEmpty {
+            lines += ["", language.render("actions:")]
+            for a in spec.actions { lines.append("  " + a.name.padding(16) + language.render(a.summary)) }
+        }
+        lines += ["", language.render("options:")]
+        var seen = Set<String>()
+        let options = chosen.map { $0.options } ?? (spec.options + spec.actions.flatMap(\.options))
+        for option in options + GlobalOptions.all where seen.insert(option.name).inserted {
+            let left = option.valueName.map { "\(option.name) \($0)" } ?? option.name
+            lines.append("  " + left.padding(max(24, left.count + 2)) + language.render(option.help))
+        }
+        lines += ["", language.render("See \("civlink-\(spec.name)(1)").")]
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    /// The string padded with spaces to `width` characters.
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

@@ -1,0 +1,42 @@
+import CivlinkCore
+import FoundationEssentials
+
+enum CopyCommand: Command {
+    static let spec = CommandSpec(
+        "copy", summary: "Print dossiers' current signed copies, byte for byte as signed, one a line, e.g. to send them again.",
+        usage: ["civlink copy ID... [--out FILE]"],
+        options: [.value("--out", "FILE", .file, "with one ID: write the signed copy here instead of standard output")],
+        positionals: .dossierIDs)
+
+    static func run(_ invocation: Invocation) throws -> ExitStatus {
+        guard !invocation.positionals.isEmpty else { throw UsageError("copy needs a dossier id") }
+        let ids = try invocation.positionals.map { try DossierID(parsing: $0).text }
+        let ledger = try invocation.openLedger(readOnly: true)
+        if let out = invocation.value("--out") {
+            guard ids.count == 1 else { throw UsageError("--out takes one dossier id") }
+            try Files.writePrivate(out, Data((try currentCopy(ids[0], ledger: ledger) + "\n").utf8), replace: true)
+            return .ok
+        }
+        // Like cat: every copy found is printed; a missing one is reported and sets the exit status.
+        var missing: ExitStatus?
+        for id in ids {
+            do {
+                try invocation.line(try currentCopy(id, ledger: ledger))
+            } catch let error as CivlinkError where error.kind == .notFound {
+                try invocation.output.flush()
+                var phrase = error.phrase
+                if let remedy = error.remedy, let hint = Remedies.hint(remedy) { phrase = "\(phrase)\(hint)" }
+                invocation.error(phrase)
+                missing = ExitStatus(error.kind)
+            }
+        }
+        return missing ?? .ok
+    }
+
+    private static func currentCopy(_ id: String, ledger: Ledger) throws -> String {
+        if let text = try ledger.currentSignedCopy(dossier: id) { return text }
+        // Only without a copy: tell an unknown dossier from one not signed.
+        guard try ledger.hasDossier(id) else { throw Failure(.notFound, "no dossier \(id) in this ledger") }
+        throw Failure(.notFound, "dossier \(id) has no current signed copy", remedy: .signCopy(dossier: id))
+    }
+}

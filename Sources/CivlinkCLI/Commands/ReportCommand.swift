@@ -1,0 +1,93 @@
+import CivlinkCore
+import FoundationEssentials
+
+enum ReportCommand: Command {
+    static let spec = CommandSpec(
+        "report", summary: "Province statistics: received, processed, pending, overdue by system, procedure, commune, month; overdue list.",
+        usage: ["civlink report [--from DATE] [--to DATE] [--province CODE] [--commune CODE] [--by system,procedure,commune,month] [--overdue] [--format table|csv|json] [--bom] [--chart FILE.svg] [--suppress-below N]"],
+        options: [
+            formatOption([.table, .csv, .json]),
+            .value("--from", "YYYY-MM-DD", .text, "first day of the period (dossiers received from this local day; default: first of this month)"),
+            .value("--to", "YYYY-MM-DD", .text, "last day of the period, included (default: last of this month)"),
+            .value("--province", "CODE", .text, "only dossiers of this 2-digit province"),
+            .value("--commune", "CODE", .text, "only dossiers of this 5-digit commune"),
+            .value("--by", "DIMS", .choiceList(ReportDimension.allCases.map(\.rawValue)), "group by system, procedure, commune, month, comma-separated (default: system)"),
+            .flag("--overdue", "list overdue procedures by commune and agency instead (dossier id only)"),
+            .flag("--bom", "with --format csv: start with a UTF-8 byte order mark for spreadsheet programs"),
+            .value("--chart", "FILE.svg", .file, "also draw received vs processed per month per system as SVG"),
+            .value("--suppress-below", "N", .text, "show counts from 1 to N-1 (and timings of fewer than N) as suppressed"),
+        ])
+
+    static func digits(_ text: String, _ count: Int) -> Bool { text.utf8.count == count && text.utf8.allSatisfy { (0x30...0x39).contains($0) } }
+
+    static func run(_ invocation: Invocation) throws -> ExitStatus {
+        guard invocation.positionals.isEmpty else { throw UsageError("report takes no arguments") }
+        let format = invocation.format()
+        if invocation.has("--bom") && format != .csv { throw UsageError("--bom goes with --format csv") }
+        let now = try invocation.now()
+        var (from, to) = ReportScope.month(of: now)
+        if let text = invocation.value("--from") {
+            guard let date = CivilDate(text) else { throw UsageError("--from must be a date YYYY-MM-DD") }
+            from = date
+        }
+        if let text = invocation.value("--to") {
+            guard let date = CivilDate(text) else { throw UsageError("--to must be a date YYYY-MM-DD") }
+            to = date
+        }
+        guard from <= to else { throw UsageError("--from must not be after --to") }
+        var scope = ReportScope(from: from, to: to)
+        if let province = invocation.value("--province") {
+            guard digits(province, 2) else { throw UsageError("--province must be a 2-digit province code") }
+            scope.province = province
+        }
+        if let commune = invocation.value("--commune") {
+            guard digits(commune, 5) else { throw UsageError("--commune must be a 5-digit commune code") }
+            scope.commune = commune
+        }
+        var suppressBelow = 0
+        if let text = invocation.value("--suppress-below") {
+            guard let n = Int(text), n >= 1, n <= 1_000_000 else { throw UsageError("--suppress-below must be a whole number from 1") }
+            suppressBelow = n
+        }
+        let suppress = Suppression(below: suppressBelow)
+        let ledger = try invocation.openLedger(readOnly: true)
+
+        if invocation.has("--overdue") {
+            for option in ["--by", "--chart"] where invocation.value(option) != nil { throw UsageError("\(option) does not go with --overdue") }
+            let allPeriods = invocation.value("--from") == nil && invocation.value("--to") == nil
+            try ReportOutput.overdue(ledger: ledger, scope: scope, allPeriods: allPeriods, now: now, format: format,
+                                     bom: invocation.has("--bom"), invocation)
+            return .ok
+        }
+
+        var dimensions: [ReportDimension] = []
+        for word in (invocation.value("--by") ?? "system").split(separator: ",", omittingEmptySubsequences: false) {
+            guard let dimension = ReportDimension(rawValue: String(word)) else {
+                throw UsageError("--by takes system, procedure, commune or month, comma-separated")
+            }
+            guard !dimensions.contains(dimension) else { throw UsageError("--by names \(dimension.rawValue) twice") }
+            dimensions.append(dimension)
+        }
+        var chartPath: String?
+        if let path = invocation.value("--chart") {
+            guard path.hasSuffix(".svg") else { throw UsageError("--chart must name a .svg file") }
+            chartPath = path
+        }
+        // One pass over a large ledger takes a while: say so on a terminal, never in a pipe.
+        let progress = Progress(invocation)
+        progress.update(invocation.text("counting the ledger for \(scope.from) to \(scope.to)..."))
+        let report = try ledger.snapshot { try ledger.report(scope, by: dimensions, now: now) }
+        progress.finish()
+        switch format {
+        case .csv: try ReportOutput.csv(report, suppress: suppress, bom: invocation.has("--bom"), invocation)
+        case .json: try invocation.line(report.json(suppress: suppress))
+        case .table: try ReportOutput.table(report, suppress: suppress, invocation)
+        }
+        if let chartPath {
+            let rows = try ledger.reportCounts(scope, by: [.system, .month], now: now)
+            let chart = ReportOutput.chart(rows: rows, scope: scope, suppress: suppress)
+            try Files.atomicWrite(Data(chart.svg.utf8), to: chartPath)
+        }
+        return .ok
+    }
+}

@@ -1,0 +1,50 @@
+import CivlinkCore
+import FoundationEssentials
+
+enum SignCommand: Command {
+    static let spec = CommandSpec(
+        "sign", summary: "Sign a dossier's certificate copy (JWS with the officer's certificate chain), or every pending one.",
+        usage: ["civlink sign ID|--pending --key KEY --cert CERT [--out FILE] [--format table|json]"],
+        options: [
+            formatOption(),
+            .value("--key", "KEY", .file, "the officer's PEM private key (mode 0600)"),
+            .value("--cert", "CERT", .file, "the officer's PEM certificate chain, officer first"),
+            .value("--out", "FILE", .file, "with ID: write the signed copy here instead of standard output"),
+            .flag("--pending", "sign every copy of the certificate's commune waiting for a signature"),
+        ],
+        positionals: .dossierIDs)
+
+    static func run(_ invocation: Invocation) throws -> ExitStatus {
+        guard let keyPath = invocation.value("--key"), let certPath = invocation.value("--cert") else {
+            throw UsageError("sign needs --key KEY and --cert CERT")
+        }
+        let signer = try Signer(keyPath: keyPath, certificatePath: certPath)
+        let ledger = try invocation.openLedger()
+        let now = try invocation.now()
+        if invocation.has("--pending") {
+            guard invocation.positionals.isEmpty, invocation.value("--out") == nil else { throw UsageError("--pending takes no dossier id and no --out") }
+            let progress = Progress(invocation)
+            defer { progress.finish() }
+            var done = 0
+            let json = invocation.format() == .json
+            try Signing.signPending(ledger: ledger, signer: signer, actor: invocation.actor, now: now) { batch, total in
+                for id in batch {
+                    try invocation.line(json ? JSON.object([("id", .string(id)), ("signed", .bool(true))]).serialized() : "signed \(id)")
+                }
+                try invocation.output.flush()
+                done += batch.count
+                progress.update(invocation.text("signing \(done)/\(total)"))
+            }
+            return .ok
+        }
+        guard invocation.positionals.count == 1 else { throw UsageError("sign needs one dossier id, or --pending") }
+        let id = try DossierID(parsing: invocation.positionals[0])
+        let text = try Signing.sign(dossier: id.text, ledger: ledger, signer: signer, actor: invocation.actor, now: now)
+        if let out = invocation.value("--out") {
+            try Files.writePrivate(out, Data((text + "\n").utf8), replace: true)
+        } else {
+            try invocation.line(text)
+        }
+        return .ok
+    }
+}

@@ -1,0 +1,36 @@
+import Glibc
+
+/// Online copies of a ledger. The copy is written next to the target and renamed into place only
+/// when complete and checked, so a backup interrupted half way never looks like a good one.
+extension Ledger {
+    /// Copies the ledger to `target`, which must not exist; returns the number of dossiers copied.
+    @discardableResult
+    public func backup(to target: String) throws -> Int {
+        if Files.exists(target) {
+            throw Failure(.cannotCreate, "backup target \(target) exists already; remove it or name another")
+        }
+        let partial = target + ".partial-\(getpid())"
+        let fd = open(partial, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Failure(.cannotCreate, "cannot create backup \(target): \(Files.reason())") }
+        close(fd)
+        let dossiers: Int
+        do {
+            try database.backup(to: partial)
+            let copy = try SQLiteDatabase(path: partial)
+            guard try copy.scalar("PRAGMA integrity_check").string == "ok" else {
+                throw Failure(.io, "backup copy failed its integrity check")
+            }
+            dossiers = try copy.scalar("SELECT count(*) FROM dossiers").int ?? 0
+            try copy.execute("PRAGMA journal_mode = DELETE")
+        } catch {
+            unlink(partial)
+            throw error
+        }
+        guard rename(partial, target) == 0 else {
+            let why = Files.reason()
+            unlink(partial)
+            throw Failure(.cannotCreate, "cannot move backup into place at \(target): \(why)")
+        }
+        return dossiers
+    }
+}

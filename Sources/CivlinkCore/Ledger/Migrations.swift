@@ -1,0 +1,190 @@
+/// Schema migrations, numbered in order. The ledger's `PRAGMA user_version` is the number of the
+/// last one applied; a later civlink appends, never edits, entries here.
+enum Migrations {
+    static let all: [(version: Int, sql: String)] = [
+        (1, """
+        CREATE TABLE settings(
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE dossiers(
+            id TEXT PRIMARY KEY,
+            grp TEXT NOT NULL CHECK (grp IN ('birth', 'death')),
+            province TEXT NOT NULL,
+            commune TEXT NOT NULL,
+            register_year INTEGER NOT NULL,
+            register_no INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            registered_at INTEGER NOT NULL,
+            event_date TEXT NOT NULL,
+            late INTEGER NOT NULL,
+            duplicate_key TEXT NOT NULL,
+            document_key TEXT NOT NULL,
+            reference TEXT,
+            declaration TEXT NOT NULL,
+            benefit TEXT NOT NULL,
+            UNIQUE (grp, commune, register_year, register_no)
+        );
+        CREATE UNIQUE INDEX dossiers_duplicate ON dossiers(duplicate_key);
+        CREATE UNIQUE INDEX dossiers_document ON dossiers(grp, document_key);
+        CREATE INDEX dossiers_commune ON dossiers(commune, received_at);
+        CREATE TABLE procedures(
+            dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+            code TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            agency TEXT NOT NULL,
+            state TEXT NOT NULL,
+            waits_on TEXT NOT NULL,
+            since INTEGER NOT NULL,
+            deadline_days INTEGER NOT NULL,
+            deadline TEXT NOT NULL,
+            result TEXT,
+            ready_at INTEGER,
+            completed_at INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            next_attempt_at INTEGER,
+            message_id TEXT,
+            sent_at INTEGER,
+            answered_at INTEGER,
+            PRIMARY KEY (dossier_id, code)
+        ) WITHOUT ROWID;
+        CREATE INDEX procedures_state ON procedures(state, deadline);
+        CREATE TABLE events(
+            seq INTEGER PRIMARY KEY,
+            dossier_id TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            procedure TEXT,
+            detail TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX events_dossier ON events(dossier_id, seq);
+        CREATE TABLE signed_copies(
+            id INTEGER PRIMARY KEY,
+            dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+            document TEXT NOT NULL,
+            officer TEXT NOT NULL,
+            signed_at INTEGER NOT NULL,
+            revoked_at INTEGER,
+            revocation_reason TEXT
+        );
+        CREATE INDEX signed_copies_dossier ON signed_copies(dossier_id, id);
+        """),
+        // Signing (issue 3): officers and their certificates, the signature of each copy, the chain head.
+        (2, """
+        CREATE TABLE officers(
+            name TEXT NOT NULL,
+            commune TEXT NOT NULL,
+            role TEXT NOT NULL,
+            first_seen INTEGER NOT NULL,
+            PRIMARY KEY (name, commune)
+        );
+        CREATE TABLE certificates(
+            fingerprint TEXT PRIMARY KEY,
+            officer TEXT NOT NULL,
+            commune TEXT,
+            role TEXT,
+            subject TEXT NOT NULL,
+            issuer TEXT NOT NULL,
+            not_before INTEGER NOT NULL,
+            not_after INTEGER NOT NULL,
+            chain_pem TEXT NOT NULL,
+            recorded_at INTEGER NOT NULL
+        );
+        ALTER TABLE signed_copies ADD COLUMN signature_sha256 TEXT;
+        ALTER TABLE signed_copies ADD COLUMN certificate TEXT;
+        """),
+        (3, """
+        CREATE TABLE agencies(
+            code TEXT PRIMARY KEY,
+            transport TEXT NOT NULL CHECK (transport IN ('spool', 'http')),
+            target TEXT NOT NULL,
+            token_file TEXT,
+            client_cert TEXT,
+            client_key TEXT,
+            timeout_seconds INTEGER NOT NULL DEFAULT 30,
+            added_at INTEGER NOT NULL
+        );
+        CREATE TABLE messages(
+            id TEXT PRIMARY KEY,
+            dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+            procedure TEXT NOT NULL,
+            agency TEXT NOT NULL,
+            supersedes TEXT,
+            body TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            delivered_at INTEGER
+        );
+        CREATE INDEX messages_procedure ON messages(dossier_id, procedure);
+        CREATE TABLE receipts(
+            id INTEGER PRIMARY KEY,
+            message_id TEXT NOT NULL REFERENCES messages(id),
+            status TEXT NOT NULL,
+            digest TEXT NOT NULL UNIQUE,
+            body TEXT NOT NULL,
+            source TEXT NOT NULL,
+            received_at INTEGER NOT NULL
+        );
+        CREATE INDEX receipts_message ON receipts(message_id);
+        CREATE TABLE quarantine(
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            digest TEXT NOT NULL UNIQUE,
+            body BLOB NOT NULL,
+            received_at INTEGER NOT NULL
+        );
+        CREATE INDEX procedures_transfer ON procedures(state, next_attempt_at);
+        """),
+        // 4 (report): a covering index so a report scans the period's dossiers in received_at
+        // order without touching the table, then reaches their procedures by primary key.
+        (4, """
+        CREATE INDEX dossiers_report ON dossiers(received_at, province, commune, registered_at, id);
+        """),
+        // 5 (signing speed): a signed copy is stored as its parts, not as the whole document. The
+        // protected header (the officer's chain and the signing time) is the same for every copy of
+        // a batch, so it is kept once in jws_headers; a row keeps the copy's canonical form and the
+        // signature, a third of the bytes. Copies signed before keep their stored document.
+        // Procedures are looked up by state only while open (stuck, accepted, ready to send,
+        // overdue), so one partial index over open procedures replaces the two full ones: a
+        // procedure that finishes leaves it instead of moving within two, and it stays small as
+        // the ledger grows. Queries that use it repeat its condition, as SQLite requires.
+        (5, """
+        DROP INDEX IF EXISTS procedures_state;
+        DROP INDEX IF EXISTS procedures_transfer;
+        CREATE INDEX IF NOT EXISTS procedures_open ON procedures(state, deadline) WHERE state NOT IN ('done', 'completed');
+        CREATE TABLE IF NOT EXISTS jws_headers(
+            id INTEGER PRIMARY KEY,
+            protected TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE signed_copies_v5(
+            id INTEGER PRIMARY KEY,
+            dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+            document TEXT,
+            officer TEXT NOT NULL,
+            signed_at INTEGER NOT NULL,
+            revoked_at INTEGER,
+            revocation_reason TEXT,
+            signature_sha256 TEXT,
+            certificate TEXT,
+            payload TEXT,
+            header_id INTEGER REFERENCES jws_headers(id),
+            signature TEXT,
+            CHECK (document IS NOT NULL OR (payload IS NOT NULL AND header_id IS NOT NULL AND signature IS NOT NULL))
+        );
+        INSERT INTO signed_copies_v5(id, dossier_id, document, officer, signed_at, revoked_at, revocation_reason, signature_sha256, certificate)
+            SELECT id, dossier_id, document, officer, signed_at, revoked_at, revocation_reason, signature_sha256, certificate FROM signed_copies;
+        DROP TABLE signed_copies;
+        ALTER TABLE signed_copies_v5 RENAME TO signed_copies;
+        CREATE INDEX signed_copies_dossier ON signed_copies(dossier_id, id);
+        """),
+    ]
+
+    static var latest: Int { all.map(\.version).max()! }
+
+    /// In version order, whatever order branches appended them in.
+    static var ordered: [(version: Int, sql: String)] { all.sorted { $0.version < $1.version } }
+}

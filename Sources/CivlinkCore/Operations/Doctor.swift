@@ -1,0 +1,102 @@
+/// Health checks for the support team: each says ok, warn or fail, and what to do about it.
+public struct DoctorFinding: Sendable {
+    public enum Level: String, Sendable { case ok, warn, fail }
+    /// What was checked: `schema`, `integrity`, `history`, `agencies`, `agency CODE`, `token of CODE`,
+    /// `key`, `stuck`, `overdue`, `counts`, `clock`.
+    public let check: String
+    public let level: Level
+    public let detail: Phrase
+    public let remedy: Remedy?
+}
+
+public enum Doctor {
+    /// Runs every check on `ledger`; never throws for what it finds, only reports it.
+    public static func examine(_ ledger: Ledger, now: Timestamp, clockIsFixed: Bool, keyFiles: [String] = []) -> [DoctorFinding] {
+        var findings: [DoctorFinding] = []
+        func add(_ check: String, _ level: DoctorFinding.Level, _ detail: Phrase, _ remedy: Remedy? = nil) {
+            findings.append(DoctorFinding(check: check, level: level, detail: detail, remedy: remedy))
+        }
+        func describe(_ error: any Error) -> Phrase { (error as? CivlinkError)?.phrase ?? Phrase(verbatim: "\(error)") }
+        do {
+            let version = try ledger.schemaVersion
+            let latest = Ledger.latestSchemaVersion
+            add("schema", version == latest ? .ok : .fail, "schema version \(version) (this civlink: \(latest))",
+                version == latest ? nil : .migrateSchema)
+        } catch {
+            add("schema", .fail, describe(error), .checkLedgerPath)
+        }
+        do {
+            let result = try ledger.integrityCheck()
+            if result == ["ok"] {
+                add("integrity", .ok, "SQLite integrity check passed")
+            } else {
+                add("integrity", .fail, "SQLite integrity check: \(Phrase(verbatim: result.prefix(3).joined(separator: "; ")))", .restoreBackup)
+            }
+        } catch {
+            add("integrity", .fail, describe(error), .restoreBackup)
+        }
+        do {
+            let report = try AuditChain.verify(ledger)
+            if let finding = report.finding {
+                add("history", .fail, "event chain: \(finding.problem.rawValue) at event \(finding.seq): \(finding.detail)", .auditAndCompareWithBackup)
+            } else {
+                add("history", .ok, "event hash chain intact (\(report.events) events)")
+            }
+        } catch {
+            add("history", .fail, describe(error), .runAudit)
+        }
+        do {
+            let agencies = try ledger.agencies()
+            if agencies.isEmpty { add("agencies", .warn, "no receiving system configured", .addAgency) }
+            for agency in agencies {
+                let problem: Phrase?
+                do { problem = try agency.transport().check() } catch { problem = describe(error) }
+                if let problem {
+                    add("agency \(agency.code)", .fail, problem, .fixAgency(code: agency.code, transport: agency.kind.rawValue))
+                } else {
+                    add("agency \(agency.code)", .ok, "\(agency.kind.rawValue) reachable")
+                }
+                if let token = agency.tokenFile { findings.append(privateFileCheck("token of \(agency.code)", token)) }
+            }
+        } catch {
+            add("agencies", .fail, describe(error))
+        }
+        for key in keyFiles { findings.append(privateFileCheck("key", key)) }
+        do {
+            let counts = try ledger.openProcedureCounts(today: now.localDate)
+            add("stuck", counts.stuck == 0 ? .ok : .warn, "\(counts.stuck) procedure(s) stuck after the maximum delivery attempts",
+                counts.stuck == 0 ? nil : .retryStuck)
+            add("overdue", counts.overdue == 0 ? .ok : .warn, "\(counts.overdue) procedure(s) past their statutory deadline",
+                counts.overdue == 0 ? nil : .listOverdue)
+        } catch {
+            add("counts", .fail, describe(error))
+        }
+        do {
+            let latest = try ledger.latestEventTime()
+            if clockIsFixed {
+                add("clock", .warn, "CIVLINK_NOW fixes the clock at \(now)", .unsetFixedClock)
+            } else if let latest, latest.seconds > now.seconds + 300 {
+                add("clock", .fail, "the latest event is \(latest.seconds - now.seconds) s in the future: the clock went back", .setSystemClock)
+            } else if now.localDate.year < 2023 {
+                add("clock", .fail, "the clock says \(now)", .setSystemClock)
+            } else {
+                add("clock", .ok, "clock \(now), consistent with the ledger")
+            }
+        } catch {
+            add("clock", .fail, describe(error))
+        }
+        return findings
+    }
+
+    /// Secrets must be readable by their owner only, as ssh insists for its keys.
+    static func privateFileCheck(_ check: String, _ path: String) -> DoctorFinding {
+        guard let mode = Files.mode(path) else {
+            return DoctorFinding(check: check, level: .fail, detail: "\(path) cannot be read", remedy: .checkPath)
+        }
+        if mode & 0o077 != 0 {
+            return DoctorFinding(check: check, level: .fail,
+                                 detail: "\(path) is readable by group or others (mode \(String(mode & 0o777, radix: 8)))", remedy: .makePrivate(path: path))
+        }
+        return DoctorFinding(check: check, level: .ok, detail: "\(path) readable by its owner only", remedy: nil)
+    }
+}

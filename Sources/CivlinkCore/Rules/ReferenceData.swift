@@ -1,0 +1,109 @@
+import FoundationEssentials
+
+/// Reference data every rule reads. Built once per process.
+public struct ReferenceData: Sendable {
+    public var provinces: ProvinceTable
+    public var calendar: WorkingCalendar
+    public var baseSalary: BaseSalaryTable
+    public static let embedded = ReferenceData(provinces: .embedded, calendar: .embedded, baseSalary: .embedded)
+    public init(provinces: ProvinceTable, calendar: WorkingCalendar, baseSalary: BaseSalaryTable) {
+        self.provinces = provinces
+        self.calendar = calendar
+        self.baseSalary = baseSalary
+    }
+}
+
+/// A tab-separated reference table: `#` comments, a header line naming the columns, then rows.
+/// Reference data (provinces, holidays, base salary) ships this way so a province can replace it.
+struct ReferenceTable {
+    let columns: [String]
+    let rows: [(line: Int, fields: [String])]
+
+    init(text: String, source: String, requiredColumns: [String]) throws {
+        var header: [String]?
+        var rows: [(Int, [String])] = []
+        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            if header == nil {
+                header = fields
+                for column in requiredColumns where !fields.contains(column) {
+                    throw Failure(.configuration, "\(source): header has no column '\(column)'")
+                }
+                continue
+            }
+            guard fields.count == header!.count else {
+                throw Failure(.configuration, "\(source) line \(offset + 1): \(fields.count) fields, the header has \(header!.count)")
+            }
+            rows.append((offset + 1, fields))
+        }
+        guard let header else { throw Failure(.configuration, "\(source): no header line") }
+        self.columns = header
+        self.rows = rows
+    }
+
+    /// The text of a reference file, with a clear error for a missing or non-UTF-8 file.
+    static func text(path: String) throws -> String {
+        guard let data = Files.read(path) else { throw Failure(.notFound, "cannot read \(path): \(Files.reason())") }
+        guard let text = String(validating: data, as: UTF8.self) else { throw Failure(.configuration, "\(path): not UTF-8 text") }
+        // A file saved by a spreadsheet program may start with a byte order mark.
+        return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+    }
+
+    func value(_ column: String, _ fields: [String]) -> String {
+        fields[columns.firstIndex(of: column)!]
+    }
+}
+
+/// The 63 province codes that open a personal ID number (place of birth registration).
+public struct ProvinceTable: Sendable {
+    public struct Province: Sendable {
+        public let idCode: String
+        public let name: String
+        public let unit2025: String
+        public let unit2025Name: String
+    }
+    public let byIDCode: [String: Province]
+
+    public static let embedded: ProvinceTable = try! ProvinceTable(text: EmbeddedData.provinces, source: "embedded provinces")
+
+    public init(text: String, source: String) throws {
+        let table = try ReferenceTable(text: text, source: source, requiredColumns: ["id_code", "name", "unit_2025", "unit_2025_name"])
+        var map: [String: Province] = [:]
+        for row in table.rows {
+            let code = table.value("id_code", row.fields)
+            guard code.count == 3, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber) else {
+                throw Failure(.configuration, "\(source) line \(row.line): id_code must be 3 digits")
+            }
+            map[code] = Province(idCode: code, name: table.value("name", row.fields),
+                                 unit2025: table.value("unit_2025", row.fields),
+                                 unit2025Name: table.value("unit_2025_name", row.fields))
+        }
+        byIDCode = map
+    }
+}
+
+/// Dated statutory base salary; the funeral allowance is ten times the one in force in the month
+/// of death.
+public struct BaseSalaryTable: Sendable {
+    public let steps: [(from: CivilDate, vnd: Int)]
+
+    public static let embedded: BaseSalaryTable = try! BaseSalaryTable(text: EmbeddedData.baseSalary, source: "embedded base salary")
+
+    public init(text: String, source: String) throws {
+        let table = try ReferenceTable(text: text, source: source, requiredColumns: ["from", "vnd"])
+        steps = try table.rows.map { row in
+            guard let from = CivilDate(table.value("from", row.fields)), let vnd = Int(table.value("vnd", row.fields)) else {
+                throw Failure(.configuration, "\(source) line \(row.line): expected a date and a whole number of VND")
+            }
+            return (from, vnd)
+        }.sorted { $0.from < $1.from }
+    }
+
+    /// The base salary in force on the first day of `date`'s month.
+    public func baseSalary(on date: CivilDate) -> Int? {
+        let monthStart = CivilDate(year: date.year, month: date.month, day: 1)!
+        return steps.last { $0.from <= monthStart }?.vnd
+    }
+}
