@@ -7,5 +7,5 @@ seconds=${1:-60}
 mkdir -p corpus artifacts build
 cp -n ../examples/*.json corpus/ 2>/dev/null || true
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name CivlinkFuzz \
-  JSONFuzz.swift ../Sources/CivlinkCore/JSON.swift ../Sources/CivlinkCore/CivlinkError.swift -o build/json-fuzz
+  JSONFuzz.swift ../Sources/CivlinkCore/Support/JSON.swift ../Sources/CivlinkCore/Support/Errors.swift ../Sources/CivlinkCore/Support/Phrase.swift -o build/json-fuzz
 ./build/json-fuzz -max_total_time="$seconds" -max_len=4096 -artifact_prefix=artifacts/ corpus

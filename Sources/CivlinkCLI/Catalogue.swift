@@ -98,6 +98,17 @@ enum Catalogue {
         "Run 'civlink <command> --help' for a command's options; see civlink(1).":
             "Chạy 'civlink <lệnh> --help' để xem tùy chọn của một lệnh; xem civlink(1).",
         "See {1}.": "Xem {1}.",
+        "Create a province CA: a key (mode 0600) and a self-signed certificate in DIR.":
+            "Tạo CA cấp tỉnh: một khóa (quyền 0600) và một chứng thư tự ký trong DIR.",
+        "Issue an officer's certificate for a signing request.": "Cấp chứng thư số cho cán bộ theo yêu cầu cấp chứng thư.",
+        "Record a real CA's certificate chain in the ledger.": "Ghi chuỗi chứng thư của một CA thật vào sổ cái.",
+        "Walk the hash chain of the event log and report the first event changed by hand.":
+            "Duyệt chuỗi băm của nhật ký sự kiện và báo sự kiện đầu tiên bị sửa ngoài civlink.",
+        "Add or replace how an agency is reached.": "Thêm hoặc thay đổi cách kết nối một cơ quan.",
+        "List the configured agencies.": "Liệt kê các cơ quan đã cấu hình.",
+        "Check that each agency (or one) can be reached, sending nothing.": "Kiểm tra kết nối đến từng cơ quan (hoặc một cơ quan), không gửi gì.",
+        "Forget how an agency is reached.": "Xóa cấu hình kết nối của một cơ quan.",
+        "Play an agency on a spool directory, for training and tests.": "Đóng vai một cơ quan trên thư mục spool, để tập huấn và kiểm thử.",
     ]
 
     /// Table headings and labels, matched whole.

@@ -65,7 +65,8 @@ final class DocsTests: XCTestCase {
             let path = root.appendingPathComponent("man/\(page)").path
             let lint = try box.run(["-Tlint", "-W", "warning", path], executable: "/usr/bin/mandoc")
             XCTAssertEqual(lint.status, 0, "mandoc -Tlint: \(lint.stdout)\(lint.stderr)")
-            let rendered = try box.run(["-mandoc", "-Tutf8", "-ww", "-z", path], executable: "/usr/bin/groff")
+            // -k runs preconv first, as man(1) does, so UTF-8 names (Nghệ An) are read as such.
+            let rendered = try box.run(["-k", "-mandoc", "-Tutf8", "-ww", "-z", path], executable: "/usr/bin/groff")
             XCTAssertEqual(rendered.status, 0, page)
             XCTAssertEqual(rendered.stderr, "", "\(page) has warnings")
         }
