@@ -2,19 +2,25 @@
 # Reliability suite: kill -9 at random moments of batch register, sign and transfer; 8 registering
 # processes while transfers run; a personal-data sweep of everything civlink printed. Exits
 # non-zero on the first broken promise.
-#   reliability/run.sh [--trials N] [--declarations N]     (CI: 30 trials; --trials 200 for a soak)
+#   reliability/run.sh [--trials N] [--declarations N] [--seed N]   (CI: 30 trials; --trials 200 for a soak)
+# The kill moments and the simulated agencies' choices come from one seed, printed first; the same
+# seed replays a run's choices (the moments a kill lands still depend on the machine's speed).
 # Uses $CIVLINK if set, else the release build.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 trials=30
 per_trial=300
+seed=$(( $(od -An -N4 -tu4 /dev/urandom) % 1000000 ))
 while [ $# -gt 0 ]; do
   case $1 in
     --trials) trials=$2; shift 2 ;;
     --declarations) per_trial=$2; shift 2 ;;
-    *) echo "usage: $0 [--trials N] [--declarations N]" >&2; exit 64 ;;
+    --seed) seed=$2; shift 2 ;;
+    *) echo "usage: $0 [--trials N] [--declarations N] [--seed N]" >&2; exit 64 ;;
   esac
 done
+RANDOM=$seed
+echo "reliability: seed $seed (replay with --seed $seed)" >&2
 if [ -z "${CIVLINK:-}" ]; then
   swift build -c release --package-path "$here/.." >&2
   CIVLINK="$(swift build -c release --package-path "$here/.." --show-bin-path)/civlink"
@@ -72,7 +78,7 @@ for trial in $(seq 1 "$trials"); do
     # Finish the batch: what was committed is refused as duplicate, the rest registered.
     "$CIVLINK" register-birth --batch "$work/batch.jsonl" > /dev/null 2>>"$work/logs/register.err" || true
   fi
-  for a in $agencies; do "$CIVLINK" agency simulate --spool "$work/spool/$a" >/dev/null 2>>"$work/logs/simulate.err"; done
+  for a in $agencies; do "$CIVLINK" agency simulate --spool "$work/spool/$a" --seed "$RANDOM" >/dev/null 2>>"$work/logs/simulate.err"; done
 done
 total=$(sqlite3 "$CIVLINK_LEDGER" "SELECT count(*) FROM dossiers;")
 [ "$total" = $((trials * per_trial)) ] || fail "$total dossiers for $((trials * per_trial)) declarations"
@@ -99,7 +105,7 @@ log "8 concurrent registering processes with transfers running: nothing lost, no
 for round in 1 2 3 4 5 6; do
   export CIVLINK_NOW="2026-11-20T1$round:00:00+07:00"
   "$CIVLINK" transfer >/dev/null 2>>"$work/logs/transfer.err" || true
-  for a in $agencies; do "$CIVLINK" agency simulate --spool "$work/spool/$a" >/dev/null 2>>"$work/logs/simulate.err"; done
+  for a in $agencies; do "$CIVLINK" agency simulate --spool "$work/spool/$a" --seed "$RANDOM" >/dev/null 2>>"$work/logs/simulate.err"; done
 done
 export CIVLINK_NOW="2026-11-20T17:00:00+07:00"
 "$CIVLINK" transfer >/dev/null 2>>"$work/logs/transfer.err" || true

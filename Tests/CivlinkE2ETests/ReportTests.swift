@@ -1,8 +1,9 @@
 import Foundation
+import CivlinkCore
 import CivlinkTestSupport
 import XCTest
 
-/// `civlink report` over a ledger with known flows: every figure is worked out by hand below.
+/// `civlink report` over the ledger of `ReportFlows`: every figure is worked out by hand below.
 final class ReportTests: XCTestCase {
     /// Four dossiers, now = Friday 2026-11-20 09:30 (+07:00):
     /// - A, birth, Mon 2026-10-05 09:00, commune 17986: everything returned; residence one day late.
@@ -11,37 +12,8 @@ final class ReportTests: XCTestCase {
     /// - D, death, Mon 2026-10-26 09:00, commune 17986: residence deleted; funeral allowance accepted, no result.
     private func flows() throws -> (Sandbox, a: String, b: String, c: String, d: String) {
         let box = try Sandbox()
-        try box.ok("init")
-        let a = try box.register("birth", Declarations.birth(childName: "Nguyễn Văn An", certificate: "GCS-A", born: "2026-10-01"),
-                                 at: "2026-10-05T09:00:00+07:00")
-        let b = try box.register("birth", Declarations.birth(childName: "Nguyễn Thị Bích", certificate: "GCS-B", born: "2026-10-15"),
-                                 at: "2026-10-20T09:00:00+07:00")
-        let c = try box.register("birth", setting(Declarations.birth(childName: "Nguyễn Văn Cường", certificate: "GCS-C", born: "2026-11-10"),
-                                                  "commune", "17987"), at: "2026-11-16T09:00:00+07:00")
-        let d = try box.register("death", setting(Declarations.death(), "death.date", "2026-10-20"), at: "2026-10-26T09:00:00+07:00")
-
-        try box.simulateAgency(a, "certificate-copy", state: "done", completedAt: "2026-10-05T10:00:00+07:00")
-        try box.simulateAgency(a, "personal-id", state: "completed", sentAt: "2026-10-05T10:00:00+07:00",
-                               answeredAt: "2026-10-05T14:00:00+07:00", completedAt: "2026-10-05T14:00:00+07:00",
-                               result: #"{"personal_id": "040226000001"}"#)
-        try box.simulateAgency(a, "residence-registration", state: "completed", sentAt: "2026-10-06T09:00:00+07:00",
-                               answeredAt: "2026-10-06T11:00:00+07:00", completedAt: "2026-10-08T09:00:00+07:00")
-        try box.simulateAgency(a, "health-insurance-card", state: "completed", sentAt: "2026-10-06T09:00:00+07:00",
-                               answeredAt: "2026-10-07T09:00:00+07:00", completedAt: "2026-10-07T09:00:00+07:00")
-
-        try box.simulateAgency(b, "certificate-copy", state: "done", completedAt: "2026-10-20T10:00:00+07:00")
-        try box.simulateAgency(b, "personal-id", state: "completed", sentAt: "2026-10-20T09:10:00+07:00",
-                               answeredAt: "2026-10-21T09:10:00+07:00", completedAt: "2026-10-21T09:10:00+07:00")
-        try box.simulateAgency(b, "residence-registration", state: "rejected", sentAt: "2026-10-21T10:00:00+07:00",
-                               answeredAt: "2026-10-22T10:00:00+07:00")
-        try box.simulateAgency(b, "health-insurance-card", state: "stuck")
-
-        try box.simulateAgency(d, "certificate-copy", state: "done", completedAt: "2026-10-26T10:00:00+07:00")
-        try box.simulateAgency(d, "residence-deletion", state: "completed", sentAt: "2026-10-26T10:00:00+07:00",
-                               answeredAt: "2026-10-26T13:00:00+07:00", completedAt: "2026-10-27T10:00:00+07:00")
-        try box.simulateAgency(d, "funeral-allowance", state: "accepted", sentAt: "2026-10-26T10:00:00+07:00",
-                               answeredAt: "2026-10-26T12:00:00+07:00")
-        return (box, a, b, c, d)
+        let flows = try ReportFlows(ledger: LedgerFixture(path: box.ledgerPath))
+        return (box, flows.a, flows.b, flows.c, flows.d)
     }
 
     private typealias Figures = [String: Int?]
@@ -195,8 +167,10 @@ final class ReportTests: XCTestCase {
             "\(after) health-insurance-card 1",
         ])
         // An ID number returned on the deadline day Tet pushed to (Monday 23 Feb) is on time.
-        try box.simulateAgency(before, "personal-id", state: "completed", sentAt: "2026-02-13T14:30:00+07:00",
-                               answeredAt: "2026-02-23T16:00:00+07:00", completedAt: "2026-02-23T16:00:00+07:00")
+        let ledger = try LedgerFixture(path: box.ledgerPath, existing: true)
+        try ledger.useSpools()
+        try ledger.transfer(at: "2026-02-13T14:30:00+07:00")
+        try ledger.answer(before, "personal-id", .completed, at: "2026-02-23T16:00:00+07:00", result: ["personal_id": "040326000003"])
         let json = try box.ok("report", "--from", "2026-02-01", "--to", "2026-02-28", "--by", "procedure", "--format", "json").json()
         let personal = (json["rows"] as! [[String: Any]]).first { $0["procedure"] as? String == "personal-id" }!
         XCTAssertEqual(personal["on_time"] as? Int, 1)

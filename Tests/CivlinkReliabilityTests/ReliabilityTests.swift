@@ -12,6 +12,7 @@ final class ReliabilityTests: XCTestCase {
         let result = try box.run([script, "--trials", "30", "--declarations", "150"],
                                  environment: ["CIVLINK": Sandbox.binary.path, "RELIABILITY_DIR": box.path("work")],
                                  executable: "/bin/bash")
+        // The seed is the first line of standard error: a failure message carries it for a replay.
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("reliability: ok (30 trials)"), result.stdout + result.stderr)
     }

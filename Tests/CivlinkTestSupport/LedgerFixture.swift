@@ -12,12 +12,13 @@ public final class LedgerFixture {
     private var signer: Signer?
     private var actor = "officer-test"
 
-    /// A new ledger at `path`, or in a scratch directory of its own.
-    public init(path: String? = nil) throws {
+    /// A new ledger at `path`, or in a scratch directory of its own; with `existing`, the ledger
+    /// already at `path`.
+    public init(path: String? = nil, existing: Bool = false) throws {
         directory = path.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("civlink-fixture-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        ledger = try Ledger(path: path ?? directory + "/civlink.db", create: true)
+        ledger = try Ledger(path: path ?? directory + "/civlink.db", create: !existing)
     }
 
     public static func at(_ text: String) -> Timestamp {

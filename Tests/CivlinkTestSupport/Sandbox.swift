@@ -181,37 +181,6 @@ public func setting(_ object: [String: Any], _ path: String, _ value: Any?) -> [
 // MARK: - Agencies, simulated
 
 extension Sandbox {
-    /// Stands in for the agencies' systems until the transfer subcommand exists: moves one
-    /// procedure to `state` and sets its sent/answered/completed instants (RFC 3339) directly in
-    /// the ledger with the sqlite3 CLI. The one place tests do this; swap its body for real
-    /// transfers and receipts when they are merged.
-    public func simulateAgency(_ dossier: String, _ procedure: String, state: String, sentAt: String? = nil, answeredAt: String? = nil,
-                        completedAt: String? = nil, result: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
-        func epoch(_ text: String?) -> String {
-            guard let text else { return "NULL" }
-            let formatter = ISO8601DateFormatter()
-            guard let date = formatter.date(from: text) else { XCTFail("bad time \(text)", file: file, line: line); return "NULL" }
-            return String(Int64(date.timeIntervalSince1970))
-        }
-        func quoted(_ text: String?) -> String { text.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" } ?? "NULL" }
-        let sql = """
-            UPDATE procedures SET state = \(quoted(state)), sent_at = \(epoch(sentAt)), answered_at = \(epoch(answeredAt)),
-                   completed_at = \(epoch(completedAt)), result = COALESCE(\(quoted(result)), result)
-             WHERE dossier_id = \(quoted(dossier)) AND code = \(quoted(procedure));
-            SELECT changes();
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [ledgerPath, sql]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, file: file, line: line)
-        XCTAssertEqual(String(decoding: data, as: UTF8.self), "1\n", "no procedure \(procedure) in \(dossier)", file: file, line: line)
-    }
-
     /// Registers a declaration as if at `at` (CIVLINK_NOW) and returns the dossier id.
     public func register(_ group: String, _ declaration: [String: Any], at: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let result = try run(["register-\(group)"], stdin: Data(Declarations.text(declaration).utf8), environment: ["CIVLINK_NOW": at])
