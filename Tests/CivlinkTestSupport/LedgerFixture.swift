@@ -97,3 +97,19 @@ public final class LedgerFixture {
         try ledger.dossier(id).procedures.first { $0.code == procedure }?.state
     }
 }
+
+/// Ledgers as an older civlink left them, for migration tests: the schema of `version`, made with
+/// the migrations of that time (the SQL each one ran, never edited since).
+public enum OldLedger {
+    public static var latest: Int { Migrations.latest }
+
+    public static func make(at path: String, version: Int) throws {
+        let database = try SQLiteDatabase(path: path, create: true)
+        try database.execute("PRAGMA journal_mode = WAL")
+        for migration in Migrations.ordered where migration.version <= version {
+            try database.execute(migration.sql)
+            try database.execute("PRAGMA user_version = \(migration.version)")
+        }
+        chmod(path, 0o600)
+    }
+}
