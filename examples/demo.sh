@@ -7,7 +7,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${CIVLINK:-}" ]; then
-  swift build -c release --package-path "$here/.." >&2
+  swift build -c release --product civlink --package-path "$here/.." >&2
   CIVLINK="$(swift build -c release --package-path "$here/.." --show-bin-path)/civlink"
 fi
 work=${DEMO_DIR:-$(mktemp -d)}

@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ -z "${CIVLINK:-}" ]; then
-  swift build -c release --package-path "$here/.." >&2
+  swift build -c release --product civlink --package-path "$here/.." >&2
   CIVLINK="$(swift build -c release --package-path "$here/.." --show-bin-path)/civlink"
 fi
 work=${RELIABILITY_DIR:-$(mktemp -d)}

@@ -98,18 +98,17 @@ public final class LedgerFixture {
     }
 }
 
-/// Ledgers as an older civlink left them, for migration tests: the schema of `version`, made with
-/// the migrations of that time (the SQL each one ran, never edited since).
+/// Ledgers as an older civlink left them, for migration tests: the schema of `version`, made by
+/// the sqlite3 CLI with the migrations of that time (the SQL each one ran, never edited since).
 public enum OldLedger {
     public static var latest: Int { Migrations.latest }
 
     public static func make(at path: String, version: Int) throws {
-        let database = try SQLiteDatabase(path: path, create: true)
-        try database.execute("PRAGMA journal_mode = WAL")
+        var script = "PRAGMA journal_mode = WAL;\n"
         for migration in Migrations.ordered where migration.version <= version {
-            try database.execute(migration.sql)
-            try database.execute("PRAGMA user_version = \(migration.version)")
+            script += migration.sql + "\nPRAGMA user_version = \(migration.version);\n"
         }
+        _ = try Process.capture("/usr/bin/sqlite3", [path], stdin: Data(script.utf8))
         chmod(path, 0o600)
     }
 }

@@ -1,7 +1,8 @@
 /// Schema migrations, numbered in order. The ledger's `PRAGMA user_version` is the number of the
-/// last one applied; a later civlink appends, never edits, entries here.
-enum Migrations {
-    static let all: [(version: Int, sql: String)] = [
+/// last one applied; a later civlink appends, never edits, entries here. Public so that tests can
+/// make a ledger as an older civlink left it.
+public enum Migrations {
+    public static let all: [(version: Int, sql: String)] = [
         (1, """
         CREATE TABLE settings(
             key TEXT PRIMARY KEY,
@@ -235,8 +236,8 @@ enum Migrations {
     /// otherwise delete through the references or fail.
     static let rebuildsTables: Set<Int> = [7]
 
-    static var latest: Int { all.map(\.version).max()! }
+    public static var latest: Int { all.map(\.version).max()! }
 
     /// In version order, whatever order branches appended them in.
-    static var ordered: [(version: Int, sql: String)] { all.sorted { $0.version < $1.version } }
+    public static var ordered: [(version: Int, sql: String)] { all.sorted { $0.version < $1.version } }
 }
