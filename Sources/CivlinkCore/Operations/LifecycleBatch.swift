@@ -2,7 +2,7 @@ import FoundationEssentials
 
 /// Decisions on many dossiers at once (`register ID...`, `cancel ID...`, `amend --batch`), through
 /// the one writer: a reader thread reads the input as it arrives, this thread decides in
-/// transactions of up to `perTransaction` items or about a second, and what a transaction decided
+/// transactions of up to `Pace.perTransaction` items or about a second, and what a transaction decided
 /// is reported only after its commit. A run killed at any point has decided exactly what it
 /// printed; running it again refuses what was decided already (the dossier is no longer in a
 /// state that allows it), so nothing is done twice.
@@ -21,9 +21,16 @@ extension Lifecycle {
         public var firstRefusal: FailureKind?
     }
 
-    /// Ids read together, and at most this many (or one second of work) per write transaction.
-    public static let idsPerChunk = 2000
-    public static let perTransaction = 16000
+    /// How many items are read together, and at most how many (or about one second of work) go
+    /// in one write transaction: registrations are light (a few rows each), cancellations and
+    /// amendments read and rewrite a dossier each.
+    public struct Pace: Sendable {
+        public let chunk: Int
+        public let perTransaction: Int
+        public static let register = Pace(chunk: 2000, perTransaction: 16000)
+        public static let cancel = Pace(chunk: 250, perTransaction: 1000)
+        public static let amend = Pace(chunk: 100, perTransaction: 500)
+    }
 
     /// A refusal that concerns one item only: the batch goes on without it.
     static func isRefusal(_ error: any CivlinkError) -> Bool {
@@ -35,7 +42,7 @@ extension Lifecycle {
 
     /// Runs `decide` over the ids of `source`, chunk by chunk. `decide` returns one outcome per
     /// id, in order; refusals go to `refused`, decisions to `decided` once committed.
-    public static func decideBatch(_ source: IDSource, ledger: Ledger, decide: ([String]) throws -> [DecisionOutcome],
+    public static func decideBatch(_ source: IDSource, pace: Pace, ledger: Ledger, decide: ([String]) throws -> [DecisionOutcome],
                                    decided: ([Decision]) throws -> Void, refused: (String, any CivlinkError) -> Void) throws -> BatchResult {
         var result = BatchResult()
         func refuse(_ id: String, _ error: any CivlinkError) {
@@ -43,7 +50,7 @@ extension Lifecycle {
             if result.firstRefusal == nil { result.firstRefusal = error.kind }
             refused(id, error)
         }
-        let writer = BatchWriter<[ParsedID]>(ledger: ledger, queueCapacity: 4, maxItemsPerTransaction: perTransaction)
+        let writer = BatchWriter<[ParsedID]>(ledger: ledger, queueCapacity: 4, maxItemsPerTransaction: pace.perTransaction)
         try writer.run(produce: { put in
             var chunk: [ParsedID] = []
             func parsed(_ text: String) -> ParsedID {
@@ -59,7 +66,7 @@ extension Lifecycle {
             case .list(let texts):
                 for text in texts {
                     chunk.append(parsed(text))
-                    if chunk.count >= idsPerChunk, !handOver() { return }
+                    if chunk.count >= pace.chunk, !handOver() { return }
                 }
             case .lines(let fd):
                 var reader = LineReader(fd: fd, maxLineBytes: 256)
@@ -71,7 +78,7 @@ extension Lifecycle {
                     let text = String(decoding: data, as: UTF8.self).trimmingWhitespace
                     if text.isEmpty { continue }
                     chunk.append(parsed(text))
-                    if chunk.count >= idsPerChunk, !handOver() { return }
+                    if chunk.count >= pace.chunk, !handOver() { return }
                 }
                 if let error = reader.readError {
                     _ = handOver()
@@ -114,13 +121,14 @@ extension Lifecycle {
     /// Registers received dossiers (`register ID...`).
     public static func register(_ source: IDSource, ledger: Ledger, actor: String, now: Timestamp, decided: ([Decision]) throws -> Void,
                                 refused: (String, any CivlinkError) -> Void) throws -> BatchResult {
-        try decideBatch(source, ledger: ledger, decide: { try ledger.registerReceived($0, actor: actor, now: now) }, decided: decided, refused: refused)
+        try decideBatch(source, pace: .register, ledger: ledger, decide: { try ledger.registerReceived($0, actor: actor, now: now) },
+                        decided: decided, refused: refused)
     }
 
     /// Cancels registered dossiers (`cancel ID...`).
     public static func cancel(_ source: IDSource, reason: String, ledger: Ledger, actor: String, now: Timestamp,
                               decided: ([Decision]) throws -> Void, refused: (String, any CivlinkError) -> Void) throws -> BatchResult {
-        try decideBatch(source, ledger: ledger, decide: { ids in
+        try decideBatch(source, pace: .cancel, ledger: ledger, decide: { ids in
             try each(ids, ledger: ledger) { try cancel($0, reason: reason, ledger: ledger, actor: actor, now: now) }
         }, decided: decided, refused: refused)
     }
@@ -166,7 +174,7 @@ extension Lifecycle {
                                   decided: ([Decision]) throws -> Void, refused: (_ line: Int, any CivlinkError) -> Void) throws -> BatchResult {
         typealias Line = (number: Int, parsed: Result<AmendmentLine, ValidationError>)
         var result = BatchResult()
-        let writer = BatchWriter<[Line]>(ledger: ledger, queueCapacity: 4, maxItemsPerTransaction: perTransaction / 8)
+        let writer = BatchWriter<[Line]>(ledger: ledger, queueCapacity: 4, maxItemsPerTransaction: Pace.amend.perTransaction)
         try writer.run(produce: { put in
             var reader = LineReader(fd: fd, maxLineBytes: 2 * JSONLimits.declaration.maxBytes)
             var chunk: [Line] = []
@@ -179,7 +187,7 @@ extension Lifecycle {
                 do { chunk.append((number, .success(try AmendmentLine.parse(data, defaultReason: defaultReason)))) } catch let error as ValidationError {
                     chunk.append((number, .failure(error)))
                 }
-                if chunk.count >= 200 {
+                if chunk.count >= Pace.amend.chunk {
                     guard put(chunk) else { return }
                     chunk.removeAll(keepingCapacity: true)
                 }
