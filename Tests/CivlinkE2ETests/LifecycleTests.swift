@@ -60,6 +60,9 @@ final class LifecycleTests: XCTestCase {
         // The completed file comes back three days later: checked again, the change kept, the
         // clock counted from when the complete file arrived (Wednesday 25 after 15:00: Thursday 26).
         box.environment["CIVLINK_NOW"] = "2026-11-25T16:00:00+07:00"
+        // While the file is with the declarant, nothing of it is overdue (its copy was due on the 20th).
+        XCTAssertEqual((try status(box, id)["procedures"] as! [[String: Any]]).map { $0["overdue"] as! Bool }, [false, false, false, false, false])
+        XCTAssertEqual(try box.ok("status", "--list", "--overdue", "--format", "json").stdout, "")
         let completed = setting(Declarations.birth(), "medical_birth_certificate.issuer", "Trạm y tế phường Quang Trung")
         let bad = setting(completed, "mother.personal_id", "12")
         XCTAssertEqual(try box.run(["supplement", id, "-"], stdin: Data(Declarations.text(bad).utf8)).status, 65)

@@ -68,10 +68,11 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(rows.map { $0["system"] as! String }, ["civil-status", "population", "residence", "social-insurance", "social-affairs"])
         XCTAssertEqual(json["units"] as? [String: String], ["rows": "procedures", "totals": "records"])
         // Civil status counts one record per dossier (its registration; the signed copy is a step of
-        // it). Overdue is charged to whoever holds the procedure: civil status holds C's unsigned
-        // copy, C's ID number it never sent, C's residence and card waiting on those, B's rejected
-        // residence and B's card that never left (stuck): 6. The agencies only what they received.
-        XCTAssertEqual(figures(rows[0]), f(4, 4, 4, 0, 6, 0, 0, 4))
+        // it). Overdue records are charged to whoever holds the late procedure: civil status holds
+        // C's unsigned copy, C's ID number it never sent, C's residence and card waiting on those,
+        // B's rejected residence and B's card that never left (stuck): 2 records. The agencies only
+        // what they received.
+        XCTAssertEqual(figures(rows[0]), f(4, 4, 4, 0, 2, 0, 0, 4))
         XCTAssertEqual(figures(rows[1]), f(3, 2, 2, 0, 0, 0, 0, 2))   // C's ID number was never sent: not population's
         XCTAssertEqual(figures(rows[2]), f(4, 3, 2, 0, 0, 1, 0, 1))   // A late (8 Oct > 7 Oct); B rejected, back with the officer
         XCTAssertEqual(figures(rows[3]), f(4, 2, 1, 1, 1, 0, 1, 1))   // B stuck unsent; D accepted, due 2 Nov: social insurance's
@@ -103,12 +104,12 @@ final class ReportTests: XCTestCase {
         // B's card (stuck) and residence (rejected) were due 22 Oct: not yet overdue on 21 Oct; D's allowance due 2 Nov.
         XCTAssertEqual(figures(early["totals"] as! [String: Any])["overdue"], 0)
         // Two days later the same ledger shows B's two open steps overdue, charged to civil status
-        // (a rejection and a delivery that gave up are the commune's to act on): one record, two
-        // procedures. Nothing was stored in between.
+        // (a rejection and a delivery that gave up are the commune's to act on): one record.
+        // Nothing was stored in between.
         let later = try box.run(["report", "--from", "2026-10-01", "--to", "2026-10-31", "--format", "json"],
                                 environment: ["CIVLINK_NOW": "2026-10-23T08:00:00+07:00"]).json()
         XCTAssertEqual(figures(later["totals"] as! [String: Any])["overdue"], 1)
-        XCTAssertEqual((later["rows"] as! [[String: Any]]).map { $0["overdue"] as! Int }, [2, 0, 0, 0, 0])
+        XCTAssertEqual((later["rows"] as! [[String: Any]]).map { $0["overdue"] as! Int }, [1, 0, 0, 0, 0])
     }
 
     func testGroupingByProcedureCommuneAndMonth() throws {

@@ -65,7 +65,7 @@ enum StatusCommand: Command {
         try invocation.line("")
         let rows = dossier.procedures.map { p in
             [p.code, p.agency, p.state.rawValue, p.since.shortDescription, p.deadline.description,
-             p.isOverdue(now: now) ? "OVERDUE" : "no", p.waitsOn.isEmpty ? "-" : p.waitsOn.joined(separator: ",")]
+             p.isOverdue(now: now, paused: dossier.state.isPaused) ? "OVERDUE" : "no", p.waitsOn.isEmpty ? "-" : p.waitsOn.joined(separator: ",")]
         }
         try invocation.table(["PROCEDURE", "AGENCY", "STATE", "SINCE", "DEADLINE", "OVERDUE", "WAITS ON"], rows).forEach(invocation.line)
         try invocation.line("")

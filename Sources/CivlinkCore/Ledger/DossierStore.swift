@@ -178,7 +178,8 @@ extension Ledger {
               AND (?2 IS NULL OR d.commune = ?2)
               AND (?3 IS NULL OR EXISTS (SELECT 1 FROM procedures p WHERE p.dossier_id = d.id AND p.state = ?3))
               AND (?4 = 0 OR EXISTS (SELECT 1 FROM procedures p WHERE p.dossier_id = d.id
-                                     AND p.state IN \(Ledger.runningStates) AND p.state NOT IN \(Ledger.finalStates) AND p.deadline < ?5))
+                                     AND p.state IN \(Ledger.runningStates) AND p.state NOT IN \(Ledger.finalStates) AND p.deadline < ?5)
+                          AND d.state NOT IN \(Ledger.pausedDossierStates))
               AND (?6 IS NULL OR d.state = ?6)
             ORDER BY d.received_at, d.rowid
             """, [SQLValue(filter.group?.rawValue), SQLValue(filter.commune), SQLValue(filter.state?.rawValue),
@@ -209,4 +210,6 @@ extension Ledger {
     /// `('refused', 'cancelled')`, for SQL: the final dossier states, as the partial unique
     /// indexes on duplicate keys name them.
     static var finalDossierStates: String { DossierState.sqlList(DossierState.finalStates) }
+    /// `('returned')`: dossiers with the declarant, whose procedures are not overdue.
+    static var pausedDossierStates: String { DossierState.sqlList(DossierState.pausedStates) }
 }

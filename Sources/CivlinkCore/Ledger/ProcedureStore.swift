@@ -139,7 +139,9 @@ extension Ledger {
     public func openProcedureCounts(today: CivilDate) throws -> (stuck: Int, overdue: Int) {
         let stuck = try database.scalar("SELECT count(*) FROM procedures WHERE state = 'stuck' AND state NOT IN \(Ledger.finalStates)").int ?? 0
         let overdue = try database.scalar("""
-            SELECT count(*) FROM procedures WHERE state IN \(Ledger.runningStates) AND state NOT IN \(Ledger.finalStates) AND deadline < ?
+            SELECT count(*) FROM procedures p JOIN dossiers d ON d.id = p.dossier_id
+            WHERE p.state IN \(Ledger.runningStates) AND p.state NOT IN \(Ledger.finalStates) AND p.deadline < ?
+              AND d.state NOT IN \(Ledger.pausedDossierStates)
             """, [.text(today.description)]).int ?? 0
         return (stuck, overdue)
     }

@@ -155,14 +155,16 @@ extension Ledger {
         return rows
     }
 
-    /// Overdue procedures by dimension, the system being the one that holds each: read through
-    /// the partial index over open procedures, whose condition the query repeats.
+    /// Overdue records by dimension, the system being the one that holds each overdue procedure
+    /// (a record counts once per row however many of its procedures are late there): read
+    /// through the partial index over open procedures, whose condition the query repeats.
     private func overdueCounts(_ scope: ReportScope, by dimensions: [ReportDimension], now: Timestamp) throws -> [([String], Int)] {
         let (select, group) = grouping(dimensions.map(\.overdueSQL))
         let sql = """
-            SELECT \(select)count(*) AS overdue
+            SELECT \(select)count(DISTINCT p.dossier_id) AS overdue
             FROM procedures p JOIN dossiers d ON d.id = p.dossier_id
             WHERE p.state IN \(Ledger.runningStates) AND p.state NOT IN \(Ledger.finalStates) AND p.deadline < ?5 AND \(ReportScope.whereClause)
+              AND d.state NOT IN \(Ledger.pausedDossierStates)
             \(group)
             """
         var result: [([String], Int)] = []
@@ -195,7 +197,7 @@ extension Ledger {
                    sum(\(done) AND r.overran = 0) AS on_time
             FROM (SELECT d.grp AS grp, d.commune AS commune, d.received_at AS received_at, d.state AS state, d.late AS late,
                          sum(p.state NOT IN \(ReportSQL.processed) AND p.state NOT IN \(ReportSQL.cancelled)) AS unprocessed,
-                         max(p.state IN \(Ledger.runningStates) AND p.deadline < ?5) AS overdue,
+                         max(p.state IN \(Ledger.runningStates) AND p.deadline < ?5 AND d.state NOT IN \(Ledger.pausedDossierStates)) AS overdue,
                          max(p.state = '\(ProcedureState.rejected.rawValue)') AS rejected, max(p.state = '\(ProcedureState.stuck.rawValue)') AS stuck,
                          max(p.state = '\(ProcedureState.returned.rawValue)' AND p.deadline < ?5) AS expired,
                          sum(p.state IN \(ReportSQL.processed) AND date(p.completed_at + 25200, 'unixepoch') > p.deadline) AS overran
@@ -273,6 +275,7 @@ extension Ledger {
             SELECT d.commune, p.agency, p.code, d.id, p.state, p.deadline, \(ReportSQL.holder) AS held_by
               FROM procedures p JOIN dossiers d ON d.id = p.dossier_id
              WHERE p.state IN \(Ledger.runningStates) AND p.state NOT IN \(Ledger.finalStates) AND p.deadline < ?5 AND \(ReportScope.whereClause)
+               AND d.state NOT IN \(Ledger.pausedDossierStates)
              ORDER BY d.commune, p.agency, p.deadline, d.id, p.position
             """, parameters + [.text(today.description)]) { row in
             let deadline = CivilDate(row.string("deadline")) ?? today

@@ -69,8 +69,8 @@ public struct ReportCounts: Sendable, Equatable {
     public var refused = 0
     /// Closed by a cancellation (or dropped by an amendment).
     public var cancelled = 0
-    /// Running against its deadline, and the deadline's local day is over (at report time),
-    /// charged to the system that holds it.
+    /// Records with a procedure running against its deadline whose local day is over (at report
+    /// time), counted against the system that holds that procedure.
     public var overdue = 0
     public var rejected = 0
     public var stuck = 0

@@ -34,12 +34,13 @@ public struct ProcedureRecord: Sendable {
     }
 
     /// Overdue is computed from the clock each time, never stored. Only a procedure running
-    /// against its deadline can be: not one with the declarant, voided or final.
-    public func isOverdue(now: Timestamp) -> Bool {
-        ProcedureState.runningStates.contains(state) && now.localDate > deadline
+    /// against its deadline can be: not one voided or final, nor one of a dossier that is with
+    /// the declarant (`paused`).
+    public func isOverdue(now: Timestamp, paused: Bool = false) -> Bool {
+        !paused && ProcedureState.runningStates.contains(state) && now.localDate > deadline
     }
 
-    public func json(now: Timestamp, includeTiming: Bool = true) -> JSON {
+    public func json(now: Timestamp, includeTiming: Bool = true, paused: Bool = false) -> JSON {
         var members: [(String, JSON)] = [
             ("code", .string(code)), ("agency", .string(agency)), ("state", .string(state.rawValue)),
             ("waits_on", .array(waitsOn.map(JSON.string))),
@@ -49,7 +50,7 @@ public struct ProcedureRecord: Sendable {
         }
         members += [("deadline_days", .int(deadlineDays)), ("deadline", .string(deadline.description))]
         if includeTiming {
-            members.append(("overdue", .bool(isOverdue(now: now))))
+            members.append(("overdue", .bool(isOverdue(now: now, paused: paused))))
         }
         members.append(("result", result ?? .null))
         return .object(members)
@@ -173,7 +174,7 @@ public struct DossierRecord: Sendable {
         return .object([("format", .string("civlink.status/1"))] + members + [
             ("complete_by", .optional(completeBy?.description)),
             ("as_of", .string(now.description)),
-            ("procedures", .array(procedures.map { $0.json(now: now) })),
+            ("procedures", .array(procedures.map { $0.json(now: now, paused: state.isPaused) })),
             ("timeline", .array(events.map(\.json))),
         ])
     }
@@ -211,7 +212,10 @@ public struct DossierSummary: Sendable {
     private func isOpen(_ state: String) -> Bool { !(ProcedureState(rawValue: state)?.isFinal ?? false) }
     private func isRunning(_ state: String) -> Bool { ProcedureState(rawValue: state).map(ProcedureState.runningStates.contains) ?? false }
     public var openCount: Int { procedures.filter { isOpen($0.state) }.count }
-    public var overdue: [String] { procedures.filter { isRunning($0.state) && $0.deadline < today.description }.map(\.code) }
+    public var overdue: [String] {
+        guard !(DossierState(rawValue: state)?.isPaused ?? false) else { return [] }
+        return procedures.filter { isRunning($0.state) && $0.deadline < today.description }.map(\.code)
+    }
 
     /// The state as of today (a returned file whose time to complete is over is refused).
     public var currentState: String {

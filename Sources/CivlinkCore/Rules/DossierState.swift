@@ -21,6 +21,10 @@ public enum DossierState: String, Sendable, CaseIterable {
 
     public var isFinal: Bool { DossierState.finalStates.contains(self) }
 
+    /// With the declarant: the dossier's procedures are paused and none of them is overdue.
+    public static let pausedStates: [DossierState] = [.returned]
+    public var isPaused: Bool { DossierState.pausedStates.contains(self) }
+
     /// The state of the dossier's registration procedure (birth- or death-registration) while the
     /// dossier is in this state: reports count civil status's records by it.
     public var registrationState: ProcedureState {
