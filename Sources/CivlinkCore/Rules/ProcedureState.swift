@@ -17,7 +17,8 @@ public enum ProcedureState: String, Sendable, CaseIterable {
     case cancelled    // closed without a result: its dossier was refused or cancelled, or an amendment dropped it
     case voiding      // its dossier was cancelled and the agency has its data: the void message is to be delivered
 
-    /// Nothing more happens to it.
+    /// Nothing more happens to it (a processed one is reopened only by an amendment of its
+    /// dossier, or voided by a cancellation).
     public static let finalStates: [ProcedureState] = [.done, .completed, .refused, .cancelled]
 
     /// Finished with its result: what the procedures waiting on it need, what reports count as processed.
