@@ -38,12 +38,13 @@ public final class Invocation {
     /// Opens the ledger and applies a `--holidays` or `CIVLINK_HOLIDAYS` override. A command that
     /// writes first records what the clock decided since the last write: returned files not
     /// completed in time are refused (one indexed look-up when there is none).
-    func openLedger(readOnly: Bool = false) throws -> Ledger {
+    /// `recordClock` false opens for writing without it (a dry run changes nothing).
+    func openLedger(readOnly: Bool = false, recordClock: Bool = true) throws -> Ledger {
         let ledger = try Ledger(path: ledgerPath, readOnly: readOnly)
         if let holidays = value("--holidays") ?? nonEmpty("CIVLINK_HOLIDAYS") {
             ledger.useCalendar(try WorkingCalendar.load(path: holidays))
         }
-        if !readOnly { try Lifecycle.refuseExpired(ledger: ledger, now: try now()) }
+        if !readOnly && recordClock { try Lifecycle.refuseExpired(ledger: ledger, now: try now()) }
         return ledger
     }
 

@@ -70,7 +70,9 @@ final class LifecycleCrashTests: XCTestCase {
     func testKilledRegisterBatchRegistersEachDossierOnce() throws {
         let box = try Sandbox()
         try box.ok("init")
-        let count = 15000
+        // More than one transaction holds (16000 ids), so a kill after the first commit lands in a
+        // later one, between two, or after a commit and before its output.
+        let count = 20000
         let received = try box.run(["receive-birth", "--batch", "-"], stdin: Data(births(count, prefix: "R").utf8))
         XCTAssertEqual(received.status, 0, received.stderr)
         let ids = try received.jsonLines().map { $0["id"] as! String }
