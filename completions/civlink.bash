@@ -32,7 +32,7 @@ _civlink() {
     while ((i < COMP_CWORD)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --format|--ledger|--actor|--holidays|--state|--group|--commune|--out|--type|--bits|--csr|--officer|--role|--dir|--name|--province|--days|--valid-from|--key|--cert|--trust|--revoked|--reason|--retry|--procedure|--max-attempts|--concurrency|--backoff|--spool|--url|--token-file|--client-cert|--client-key|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--by|--chart|--suppress-below) ((i += 2)); continue ;;
+            --format|--ledger|--actor|--holidays|--channel|--missing|--reason|--state|--dossier-state|--group|--commune|--out|--type|--bits|--csr|--officer|--role|--dir|--name|--province|--days|--valid-from|--key|--cert|--trust|--revoked|--retry|--procedure|--max-attempts|--concurrency|--backoff|--spool|--url|--token-file|--client-cert|--client-key|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--by|--chart|--suppress-below) ((i += 2)); continue ;;
             -*) ((i++)); continue ;;
         esac
         if [ -z "$cmd" ]; then cmd=$w
@@ -45,7 +45,7 @@ _civlink() {
             --ledger|--holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             --actor) return ;;
         esac
-        COMPREPLY=($(compgen -W "init register-birth register-death status keygen ca sign verify revoke copy audit transfer agency report backup doctor --ledger --actor --holidays --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "init register-birth register-death receive-birth receive-death register return supplement refuse amend cancel status keygen ca sign verify revoke copy audit transfer agency report backup doctor --ledger --actor --holidays --help --version" -- "$cur"))
         return
     fi
     case $cmd in
@@ -76,17 +76,96 @@ _civlink() {
             if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
+        receive-birth)
+            case $prev in
+                --channel) COMPREPLY=($(compgen -W "desk online" -- "$cur")); return ;;
+                --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --actor) return ;;
+                --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+            esac
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --channel --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            COMPREPLY=($(compgen -f -- "$cur"))
+            ;;
+        receive-death)
+            case $prev in
+                --channel) COMPREPLY=($(compgen -W "desk online" -- "$cur")); return ;;
+                --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --actor) return ;;
+                --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+            esac
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --channel --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            COMPREPLY=($(compgen -f -- "$cur"))
+            ;;
+        register)
+            case $prev in
+                --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --actor) return ;;
+                --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+            esac
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
+            ;;
+        return)
+            case $prev in
+                --missing) return ;;
+                --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --actor) return ;;
+                --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+            esac
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--missing --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
+            ;;
+        supplement)
+            case $prev in
+                --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --actor) return ;;
+                --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+            esac
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--patch --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [ -z "$action" ]; then COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+            ;;
+        refuse)
+            case $prev in
+                --reason) return ;;
+                --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --actor) return ;;
+                --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+            esac
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--reason --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
+            ;;
+        amend)
+            case $prev in
+                --reason) return ;;
+                --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --actor) return ;;
+                --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+            esac
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--reason --patch --batch --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [ -z "$action" ]; then COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+            ;;
+        cancel)
+            case $prev in
+                --reason) return ;;
+                --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --actor) return ;;
+                --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+            esac
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--reason --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
+            ;;
         status)
             case $prev in
                 --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
-                --state) COMPREPLY=($(compgen -W "waiting ready sent accepted completed rejected stuck done" -- "$cur")); return ;;
+                --state) COMPREPLY=($(compgen -W "waiting ready sent accepted completed rejected stuck done returned refused cancelled voiding" -- "$cur")); return ;;
+                --dossier-state) COMPREPLY=($(compgen -W "received returned registered refused cancelled" -- "$cur")); return ;;
                 --group) COMPREPLY=($(compgen -W "birth death" -- "$cur")); return ;;
                 --commune) return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --list --state --group --commune --overdue --stuck --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --list --state --dossier-state --group --commune --overdue --stuck --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
             ;;
         keygen)
@@ -290,7 +369,7 @@ _civlink() {
                 --to) return ;;
                 --province) return ;;
                 --commune) return ;;
-                --by) _civlink_list "$cur" "system procedure commune month"; return ;;
+                --by) _civlink_list "$cur" "system procedure group commune month"; return ;;
                 --chart) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --suppress-below) return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;

@@ -12,7 +12,7 @@ function __civlink_words
             continue
         end
         switch $t
-            case --format --ledger --actor --holidays --state --group --commune --out --type --bits --csr --officer --role --dir --name --province --days --valid-from --key --cert --trust --revoked --reason --retry --procedure --max-attempts --concurrency --backoff --spool --url --token-file --client-cert --client-key --timeout --delay --failure-rate --rejection-rate --watch --seed --from --to --by --chart --suppress-below
+            case --format --ledger --actor --holidays --channel --missing --reason --state --dossier-state --group --commune --out --type --bits --csr --officer --role --dir --name --province --days --valid-from --key --cert --trust --revoked --retry --procedure --max-attempts --concurrency --backoff --spool --url --token-file --client-cert --client-key --timeout --delay --failure-rate --rejection-rate --watch --seed --from --to --by --chart --suppress-below
                 set skip 1
             case '-*'
             case '*'
@@ -61,6 +61,14 @@ complete -c civlink -l version -d 'print the version'
 complete -c civlink -n __civlink_needs_command -a init -d 'Create a new ledger (mode 0600, WAL, current schema).'
 complete -c civlink -n __civlink_needs_command -a register-birth -d 'Register a birth and plan its interconnected procedures (ID number, residence, health insurance).'
 complete -c civlink -n __civlink_needs_command -a register-death -d 'Register a death and plan residence deletion and the funeral benefit the deceased is entitled to.'
+complete -c civlink -n __civlink_needs_command -a receive-birth -d 'Receive a birth declaration at the desk or from the portal, for the officer to check before registering it.'
+complete -c civlink -n __civlink_needs_command -a receive-death -d 'Receive a death declaration at the desk or from the portal, for the officer to check before registering it.'
+complete -c civlink -n __civlink_needs_command -a register -d 'Register received dossiers: give each its register-book number and release its procedures.'
+complete -c civlink -n __civlink_needs_command -a return -d 'Send a received file back to the declarant to complete (7 working days, after which it is refused).'
+complete -c civlink -n __civlink_needs_command -a supplement -d 'Bring back a returned file, completed: checked again, then received for the officers decision.'
+complete -c civlink -n __civlink_needs_command -a refuse -d 'Refuse a received or returned file, with the reason.'
+complete -c civlink -n __civlink_needs_command -a amend -d 'Correct a dossier: the changes kept in its history, the copy revoked, updates to the agencies whose data changed.'
+complete -c civlink -n __civlink_needs_command -a cancel -d 'Cancel registered dossiers (in error, or duplicates found later): copies revoked, agencies sent a void.'
 complete -c civlink -n __civlink_needs_command -a status -d 'Show a dossiers procedures and timeline, or list dossiers by state, group, commune or overdue.'
 complete -c civlink -n __civlink_needs_command -a keygen -d 'Generate an officers private key (PEM, mode 0600) and optionally a certificate signing request.'
 complete -c civlink -n __civlink_needs_command -a ca -d 'A province CA for small deployments and tests (init, issue), or import a real CAs certificate chain.'
@@ -79,9 +87,31 @@ complete -c civlink -n '__civlink_using register-birth' -l batch -d 'read JSON L
 complete -c civlink -n '__civlink_using register-birth' -F
 complete -c civlink -n '__civlink_using register-death' -l batch -d 'read JSON Lines, one declaration a line; print one dossier a line'
 complete -c civlink -n '__civlink_using register-death' -F
+complete -c civlink -n '__civlink_using receive-birth' -l batch -d 'read JSON Lines, one declaration a line; print one dossier a line'
+complete -c civlink -n '__civlink_using receive-birth' -l channel -x -a 'desk online' -d 'how the declaration arrived: at the one-stop desk (default) or online through the public service portal'
+complete -c civlink -n '__civlink_using receive-birth' -F
+complete -c civlink -n '__civlink_using receive-death' -l batch -d 'read JSON Lines, one declaration a line; print one dossier a line'
+complete -c civlink -n '__civlink_using receive-death' -l channel -x -a 'desk online' -d 'how the declaration arrived: at the one-stop desk (default) or online through the public service portal'
+complete -c civlink -n '__civlink_using receive-death' -F
+complete -c civlink -n '__civlink_using register' -a '(__civlink_ids)'
+complete -c civlink -n '__civlink_using return' -l missing -x -d 'what the declarant must bring or correct'
+complete -c civlink -n '__civlink_using return' -a '(__civlink_ids)'
+complete -c civlink -n '__civlink_using supplement' -l patch -d 'FILE is an RFC 7396 merge patch of the stored declaration, not the whole completed one'
+complete -c civlink -n '__civlink_using supplement; and test (count (__civlink_words)) -eq 1' -a '(__civlink_ids)'
+complete -c civlink -n '__civlink_using supplement; and test (count (__civlink_words)) -ge 2' -F
+complete -c civlink -n '__civlink_using refuse' -l reason -x -d 'why the file is refused'
+complete -c civlink -n '__civlink_using refuse' -a '(__civlink_ids)'
+complete -c civlink -n '__civlink_using amend' -l reason -x -d 'why the dossier is corrected'
+complete -c civlink -n '__civlink_using amend' -l patch -d 'FILE is an RFC 7396 merge patch of the stored declaration, not the whole corrected one'
+complete -c civlink -n '__civlink_using amend' -l batch -d 'read JSON Lines, one amendment a line: {id, reason, declaration or patch}'
+complete -c civlink -n '__civlink_using amend; and test (count (__civlink_words)) -eq 1' -a '(__civlink_ids)'
+complete -c civlink -n '__civlink_using amend; and test (count (__civlink_words)) -ge 2' -F
+complete -c civlink -n '__civlink_using cancel' -l reason -x -d 'why the registration is cancelled'
+complete -c civlink -n '__civlink_using cancel' -a '(__civlink_ids)'
 complete -c civlink -n '__civlink_using status' -l format -x -a 'table json' -d 'output format (json is versioned and stable)'
 complete -c civlink -n '__civlink_using status' -l list -d 'list dossiers, one a line (JSON Lines with --format json)'
-complete -c civlink -n '__civlink_using status' -l state -x -a 'waiting ready sent accepted completed rejected stuck done' -d 'with --list: dossiers with a procedure in this state'
+complete -c civlink -n '__civlink_using status' -l state -x -a 'waiting ready sent accepted completed rejected stuck done returned refused cancelled voiding' -d 'with --list: dossiers with a procedure in this state'
+complete -c civlink -n '__civlink_using status' -l dossier-state -x -a 'received returned registered refused cancelled' -d 'with --list: dossiers in this state (received, returned, registered, refused, cancelled)'
 complete -c civlink -n '__civlink_using status' -l group -x -a 'birth death' -d 'with --list: only this procedure group'
 complete -c civlink -n '__civlink_using status' -l commune -x -d 'with --list: only this commune'
 complete -c civlink -n '__civlink_using status' -l overdue -d 'with --list: only dossiers with an overdue procedure'
@@ -165,7 +195,7 @@ complete -c civlink -n '__civlink_using report' -l from -x -d 'first day of the 
 complete -c civlink -n '__civlink_using report' -l to -x -d 'last day of the period, included (default: last of this month)'
 complete -c civlink -n '__civlink_using report' -l province -x -d 'only dossiers of this 2-digit province'
 complete -c civlink -n '__civlink_using report' -l commune -x -d 'only dossiers of this 5-digit commune'
-complete -c civlink -n '__civlink_using report' -l by -x -a 'system procedure commune month' -d 'group by system, procedure, commune, month, comma-separated (default: system)'
+complete -c civlink -n '__civlink_using report' -l by -x -a 'system procedure group commune month' -d 'group by system, procedure, group (birth, death), commune, month, comma-separated (default: system)'
 complete -c civlink -n '__civlink_using report' -l overdue -d 'list overdue procedures by commune and agency instead (dossier id only)'
 complete -c civlink -n '__civlink_using report' -l bom -d 'with --format csv: start with a UTF-8 byte order mark for spreadsheet programs'
 complete -c civlink -n '__civlink_using report' -l chart -r -F -d 'also draw received vs processed per month per system as SVG'

@@ -22,7 +22,7 @@ done
 RANDOM=$seed
 echo "reliability: seed $seed (replay with --seed $seed)" >&2
 if [ -z "${CIVLINK:-}" ]; then
-  swift build -c release --package-path "$here/.." >&2
+  swift build -c release --product civlink --package-path "$here/.." >&2
   CIVLINK="$(swift build -c release --package-path "$here/.." --show-bin-path)/civlink"
 fi
 work=${RELIABILITY_DIR:-$(mktemp -d)}

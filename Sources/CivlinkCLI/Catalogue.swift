@@ -65,6 +65,21 @@ enum Catalogue {
             "Đăng ký khai sinh và lập kế hoạch các thủ tục liên thông (số định danh, thường trú, BHYT).",
         "Register a death and plan residence deletion and the funeral benefit the deceased is entitled to.":
             "Đăng ký khai tử và lập kế hoạch xóa đăng ký thường trú và trợ cấp mai táng người chết được hưởng.",
+        "Receive a birth declaration at the desk or from the portal, for the officer to check before registering it.":
+            "Tiếp nhận tờ khai khai sinh tại bộ phận một cửa hoặc qua cổng dịch vụ công, để cán bộ kiểm tra trước khi đăng ký.",
+        "Receive a death declaration at the desk or from the portal, for the officer to check before registering it.":
+            "Tiếp nhận tờ khai khai tử tại bộ phận một cửa hoặc qua cổng dịch vụ công, để cán bộ kiểm tra trước khi đăng ký.",
+        "Register received dossiers: give each its register-book number and release its procedures.":
+            "Đăng ký các hồ sơ đã tiếp nhận: cấp số trong sổ đăng ký và chuyển tiếp các thủ tục liên thông.",
+        "Send a received file back to the declarant to complete (7 working days, after which it is refused).":
+            "Trả hồ sơ cho người khai để bổ sung (7 ngày làm việc, quá hạn thì bị từ chối).",
+        "Bring back a returned file, completed: checked again, then received for the officer's decision.":
+            "Nhận lại hồ sơ đã bổ sung: kiểm tra lại, rồi tiếp nhận để cán bộ quyết định.",
+        "Refuse a received or returned file, with the reason.": "Từ chối hồ sơ đã tiếp nhận hoặc đã trả để bổ sung, kèm lý do.",
+        "Correct a dossier: the changes kept in its history, the copy revoked, updates to the agencies whose data changed.":
+            "Cải chính hồ sơ: lưu thay đổi vào lịch sử, thu hồi bản sao, gửi cập nhật cho các cơ quan có dữ liệu thay đổi.",
+        "Cancel registered dossiers (in error, or duplicates found later): copies revoked, agencies sent a void.":
+            "Hủy hồ sơ đã đăng ký (đăng ký sai hoặc trùng phát hiện sau): thu hồi bản sao, báo hủy cho các cơ quan.",
         "Show a dossier's procedures and timeline, or list dossiers by state, group, commune or overdue.":
             "Xem các thủ tục và diễn biến của hồ sơ, hoặc liệt kê hồ sơ theo trạng thái, nhóm, xã hoặc quá hạn.",
         "Copy the ledger to FILE with SQLite's online backup, safe while civlink runs.":

@@ -42,6 +42,8 @@ public enum Positionals: Sendable, Equatable {
     case dossierIDs
     /// Files, `-` for standard input.
     case files
+    /// One dossier id, then one file (`-` for standard input).
+    case dossierIDThenFile
     /// One agency code.
     case agency
     /// One shell name (completions).

@@ -164,6 +164,9 @@ enum Completions {
         case .none: break
         case .dossierIDs: out += "\(indent)COMPREPLY=($(compgen -W \"$(_civlink_ids)\" -- \"$cur\"))\n"
         case .files: out += "\(indent)COMPREPLY=($(compgen -f -- \"$cur\"))\n"
+        case .dossierIDThenFile:
+            // The word after the command is held in $action: the dossier id, once typed.
+            out += "\(indent)if [ -z \"$action\" ]; then COMPREPLY=($(compgen -W \"$(_civlink_ids)\" -- \"$cur\")); else COMPREPLY=($(compgen -f -- \"$cur\")); fi\n"
         case .agency, .shell:
             out += "\(indent)COMPREPLY=($(compgen -W \"\(positionalChoices(positionals)!.joined(separator: " "))\" -- \"$cur\"))\n"
         }
@@ -254,6 +257,7 @@ enum Completions {
         case .none: break
         case .dossierIDs: specs.append("'*:dossier:_civlink_ids'")
         case .files: specs.append("'*:file:_files'")
+        case .dossierIDThenFile: specs += ["'\(first):dossier:_civlink_ids'", "'\(first + 1):file:_files'"]
         case .agency, .shell: specs.append("'\(first):\(positionals == .agency ? "agency" : "shell"):(\(positionalChoices(positionals)!.joined(separator: " ")))'")
         }
         return specs.joined(separator: " ")
@@ -362,6 +366,9 @@ enum Completions {
         case .none: return ""
         case .dossierIDs: return "complete -c civlink -n '\(condition)' -a '(__civlink_ids)'\n"
         case .files: return "complete -c civlink -n '\(condition)' -F\n"
+        case .dossierIDThenFile:
+            return "complete -c civlink -n '\(condition); and test (count (__civlink_words)) -eq 1' -a '(__civlink_ids)'\n"
+                + "complete -c civlink -n '\(condition); and test (count (__civlink_words)) -ge 2' -F\n"
         case .agency, .shell: return "complete -c civlink -n '\(condition)' -a '\(positionalChoices(positionals)!.joined(separator: " "))'\n"
         }
     }

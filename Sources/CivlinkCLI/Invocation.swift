@@ -35,13 +35,36 @@ public final class Invocation {
 
     func now() throws -> Timestamp { try Timestamp.now(environment: environment) }
 
-    /// Opens the ledger and applies a `--holidays` or `CIVLINK_HOLIDAYS` override.
-    func openLedger(readOnly: Bool = false) throws -> Ledger {
+    /// Opens the ledger and applies a `--holidays` or `CIVLINK_HOLIDAYS` override. A command that
+    /// writes first records what the clock decided since the last write: returned files not
+    /// completed in time are refused (one indexed look-up when there is none).
+    /// `recordClock` false opens for writing without it (a dry run changes nothing).
+    func openLedger(readOnly: Bool = false, recordClock: Bool = true) throws -> Ledger {
         let ledger = try Ledger(path: ledgerPath, readOnly: readOnly)
         if let holidays = value("--holidays") ?? nonEmpty("CIVLINK_HOLIDAYS") {
             ledger.useCalendar(try WorkingCalendar.load(path: holidays))
         }
+        if !readOnly && recordClock { try Lifecycle.refuseExpired(ledger: ledger, now: try now()) }
         return ledger
+    }
+
+    /// The dossier ids of a decision: the positionals, or one a line from standard input for `-`.
+    func dossierIDs() throws -> Lifecycle.IDSource {
+        if positionals == ["-"] { return .lines(inputFD) }
+        guard !positionals.isEmpty else { throw UsageError("\(command.name) needs at least one dossier id (or - to read them, one a line, from standard input)") }
+        if positionals.contains("-") { throw UsageError("- reads the dossier ids from standard input; give it alone") }
+        return .list(positionals)
+    }
+
+    /// Prints decisions as JSON Lines (`civlink.decision/1`), once committed.
+    func print(_ decisions: [Decision]) throws {
+        for decision in decisions { try line(decision.json) }
+        try output.flush()
+    }
+
+    /// The exit status of a batch: 0, or that of the first refusal.
+    func status(_ result: Lifecycle.BatchResult) -> ExitStatus {
+        result.firstRefusal.map(ExitStatus.init) ?? .ok
     }
 
     /// Reads FILE, or standard input for `-` or no file.

@@ -14,6 +14,9 @@ enum ReportOutput {
             }
         }
         try invocation.table(header, Array(body)).forEach(invocation.line)
+        if report.rowUnit == .procedures {
+            try invocation.line(invocation.text("Rows count each system's records (one a procedure, civil status its registration); the total counts whole records."))
+        }
         try invocation.line("")
         let timingRows: [[String]] = report.timings.map { t in
             let name = t.metric + (t.agency.map { " (\($0))" } ?? "")
@@ -51,18 +54,18 @@ enum ReportOutput {
 
     static func overdue(ledger: Ledger, scope: ReportScope, allPeriods: Bool, now: Timestamp, format: OutputFormat, bom: Bool,
                         _ invocation: Invocation) throws {
-        let header = ["commune", "agency", "procedure", "dossier", "state", "deadline", "working_days_late"]
+        let header = ["commune", "agency", "procedure", "dossier", "state", "deadline", "working_days_late", "held_by"]
         var writer = CSVWriter(bom: bom)
         var rows: [[String]] = []
         if format == .csv { writer.row(header) }
         try ledger.overdueProcedures(scope, allPeriods: allPeriods, now: now) { p in
-            let cells = [p.commune, p.agency, p.procedure, p.dossier, p.state, p.deadline.description, "\(p.workingDaysLate)"]
+            let cells = [p.commune, p.agency, p.procedure, p.dossier, p.state, p.deadline.description, "\(p.workingDaysLate)", p.heldBy]
             switch format {
             case .json:
                 try invocation.line(JSON.object([
                     ("commune", .string(p.commune)), ("agency", .string(p.agency)), ("procedure", .string(p.procedure)),
                     ("dossier", .string(p.dossier)), ("state", .string(p.state)), ("deadline", .string(p.deadline.description)),
-                    ("working_days_late", .int(p.workingDaysLate)),
+                    ("working_days_late", .int(p.workingDaysLate)), ("held_by", .string(p.heldBy)),
                 ]))
             case .csv:
                 writer.row(cells)

@@ -31,6 +31,10 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(try complete("civlink report --format "), ["table", "csv", "json"])
         XCTAssertEqual(try complete("civlink status \(id.prefix(5))"), [id])
         XCTAssertEqual(try complete("civlink sign \(id.prefix(5))"), [id])
+        // amend and supplement take a dossier id, then a file.
+        XCTAssertEqual(try complete("civlink amend \(id.prefix(5))"), [id])
+        XCTAssertTrue(try complete("civlink amend \(id) civlink.d").contains("civlink.db"))
+        XCTAssertEqual(try complete("civlink cancel \(id.prefix(5))"), [id])
     }
 
     func testZsh() throws {
@@ -43,7 +47,9 @@ final class CompletionTests: XCTestCase {
         }
         XCTAssertEqual(try complete("civlink stat"), "civlink status")
         XCTAssertEqual(try complete("civlink status --ov"), "civlink status --overdue")
-        XCTAssertEqual(try complete("civlink regi"), "civlink register-")
+        XCTAssertEqual(try complete("civlink register-b"), "civlink register-birth")
+        XCTAssertEqual(try complete("civlink amen"), "civlink amend")
+        XCTAssertEqual(try complete("civlink amend \(id.prefix(5))"), "civlink amend \(id)")
         XCTAssertEqual(try complete("civlink status \(id.prefix(5))"), "civlink status \(id)")
     }
 
@@ -58,5 +64,7 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(try complete("civlink status --ov"), ["--overdue"])
         XCTAssertEqual(try complete("civlink transfer --dry"), ["--dry-run"])
         XCTAssertEqual(try complete("civlink status \(id.prefix(5))"), [id])
+        XCTAssertEqual(try complete("civlink supplement \(id.prefix(5))"), [id])
+        XCTAssertTrue(try complete("civlink supplement \(id) civlink.d").contains("civlink.db"))
     }
 }

@@ -79,10 +79,16 @@ final class DocsTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("funeral-allowance"), result.stdout)
         XCTAssertTrue(result.stdout.contains("health-insurance-card"), result.stdout)
-        // Every procedure of every dossier ends with its result, and nothing needs a person.
+        // Every procedure of every dossier ends with its result, and nothing needs a person: the
+        // online birth was returned, completed and registered; the rejected allowance was resent
+        // corrected after an amendment, under a new id.
         let listed = try box.ok("status", "--list", "--format", "json").jsonLines()
-        XCTAssertEqual(listed.count, 5)
-        XCTAssertEqual(listed.map { $0["open"] as! Int }, [0, 0, 0, 0, 0])
+        XCTAssertEqual(listed.count, 6)
+        XCTAssertEqual(listed.map { $0["open"] as! Int }, [0, 0, 0, 0, 0, 0])
+        XCTAssertEqual(listed.map { $0["channel"] as! String }.filter { $0 == "online" }.count, 1)
+        XCTAssertTrue(result.stdout.contains(#""action":"return""#) && result.stdout.contains(#""action":"supplement""#), result.stdout)
+        XCTAssertTrue(result.stdout.contains(#""funeral-allowance":"resend""#), result.stdout)
+        XCTAssertTrue(result.stdout.contains(".funeral-allowance.2"), result.stdout)
         XCTAssertTrue(result.stdout.contains("valid: "), result.stdout)
     }
 }

@@ -17,17 +17,18 @@ final class ReportTests: XCTestCase {
     }
 
     private typealias Figures = [String: Int?]
+    private static let names = ["planned", "received", "processed", "pending", "returned", "refused", "cancelled", "overdue", "rejected",
+                                "stuck", "late", "on_time"]
     private func figures(_ row: [String: Any]) -> Figures {
         var result: Figures = [:]
-        for name in ["planned", "received", "processed", "pending", "overdue", "rejected", "stuck", "on_time"] {
-            result[name] = row[name] as? Int
-        }
+        for name in ReportTests.names { result[name] = row[name] as? Int }
         return result
     }
+    /// The figures in civlink-report(1)'s order; returned, refused, cancelled and late are 0 in these flows.
     private func f(_ planned: Int?, _ received: Int?, _ processed: Int?, _ pending: Int?, _ overdue: Int?, _ rejected: Int?, _ stuck: Int?,
                    _ onTime: Int?) -> Figures {
-        ["planned": planned, "received": received, "processed": processed, "pending": pending, "overdue": overdue,
-         "rejected": rejected, "stuck": stuck, "on_time": onTime]
+        ["planned": planned, "received": received, "processed": processed, "pending": pending, "returned": 0, "refused": 0, "cancelled": 0,
+         "overdue": overdue, "rejected": rejected, "stuck": stuck, "late": 0, "on_time": onTime]
     }
 
     func testEveryFigureBySystem() throws {
@@ -37,12 +38,19 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(json["period"] as? [String: String], ["from": "2026-10-01", "to": "2026-11-30"])
         let rows = json["rows"] as! [[String: Any]]
         XCTAssertEqual(rows.map { $0["system"] as! String }, ["civil-status", "population", "residence", "social-insurance", "social-affairs"])
-        XCTAssertEqual(figures(rows[0]), f(8, 8, 7, 1, 1, 0, 0, 7))   // C's copy is not signed: pending and overdue
-        XCTAssertEqual(figures(rows[1]), f(3, 2, 2, 0, 1, 0, 0, 2))   // C's ID number overdue since 17 Nov
-        XCTAssertEqual(figures(rows[2]), f(4, 3, 2, 0, 2, 1, 0, 1))   // A late (8 Oct > 7 Oct); B rejected; C waiting
-        XCTAssertEqual(figures(rows[3]), f(4, 2, 1, 1, 3, 0, 1, 1))   // B stuck unsent; D accepted, due 2 Nov
+        XCTAssertEqual(json["units"] as? [String: String], ["rows": "procedures", "totals": "records"])
+        // Civil status counts one record per dossier (its registration; the signed copy is a step of
+        // it). Overdue records are charged to whoever holds the late procedure: civil status holds
+        // C's unsigned copy, C's ID number it never sent, C's residence and card waiting on those,
+        // B's rejected residence and B's card that never left (stuck): 2 records. The agencies only
+        // what they received.
+        XCTAssertEqual(figures(rows[0]), f(4, 4, 4, 0, 2, 0, 0, 4))
+        XCTAssertEqual(figures(rows[1]), f(3, 2, 2, 0, 0, 0, 0, 2))   // C's ID number was never sent: not population's
+        XCTAssertEqual(figures(rows[2]), f(4, 3, 2, 0, 0, 1, 0, 1))   // A late (8 Oct > 7 Oct); B rejected, back with the officer
+        XCTAssertEqual(figures(rows[3]), f(4, 2, 1, 1, 1, 0, 1, 1))   // B stuck unsent; D accepted, due 2 Nov: social insurance's
         XCTAssertEqual(figures(rows[4]), f(0, 0, 0, 0, 0, 0, 0, 0))
-        XCTAssertEqual(figures(json["totals"] as! [String: Any]), f(19, 15, 12, 2, 7, 1, 1, 11))
+        // The total counts records: 4 dossiers, of which only A has every result; B, C, D overdue.
+        XCTAssertEqual(figures(json["totals"] as! [String: Any]), f(4, 4, 1, 3, 3, 1, 1, 0))
         XCTAssertEqual(rows[2]["on_time_share"] as? Double, 0.5)
         XCTAssertTrue(rows[4]["on_time_share"] is NSNull)
 
@@ -51,6 +59,7 @@ final class ReportTests: XCTestCase {
         }
         XCTAssertEqual(timings, [
             ["personal-id-return", "<null>", "2", "18000", "87000"],     // 5h (A), 24h10m (B)
+            ["registration-to-signed-copy", "<null>", "3", "3600", "3600"],   // A, B, D signed an hour after registration
             ["answer", "population", "2", "14400", "86400"],
             ["answer", "residence", "3", "10800", "86400"],              // 2h, 3h, 24h
             ["answer", "social-insurance", "2", "7200", "86400"],
@@ -66,70 +75,85 @@ final class ReportTests: XCTestCase {
                                 environment: ["CIVLINK_NOW": "2026-10-21T08:00:00+07:00"]).json()
         // B's card (stuck) and residence (rejected) were due 22 Oct: not yet overdue on 21 Oct; D's allowance due 2 Nov.
         XCTAssertEqual(figures(early["totals"] as! [String: Any])["overdue"], 0)
-        // Two days later the same ledger shows B's two open steps overdue: nothing was stored in between.
+        // Two days later the same ledger shows B's two open steps overdue, charged to civil status
+        // (a rejection and a delivery that gave up are the commune's to act on): one record.
+        // Nothing was stored in between.
         let later = try box.run(["report", "--from", "2026-10-01", "--to", "2026-10-31", "--format", "json"],
                                 environment: ["CIVLINK_NOW": "2026-10-23T08:00:00+07:00"]).json()
-        XCTAssertEqual(figures(later["totals"] as! [String: Any])["overdue"], 2)
+        XCTAssertEqual(figures(later["totals"] as! [String: Any])["overdue"], 1)
+        XCTAssertEqual((later["rows"] as! [[String: Any]]).map { $0["overdue"] as! Int }, [1, 0, 0, 0, 0])
     }
 
     func testGroupingByProcedureCommuneAndMonth() throws {
         let (box, _, _, _, _) = try flows()
         let json = try box.ok("report", "--from", "2026-10-01", "--to", "2026-11-30", "--by", "commune,month", "--format", "json").json()
+        // Without system or procedure, rows count whole records: 3 dossiers in October (B and D
+        // overdue), 1 in November (C).
+        XCTAssertEqual(json["units"] as? [String: String], ["rows": "records", "totals": "records"])
         let rows = (json["rows"] as! [[String: Any]]).map { ["\($0["commune"]!)", "\($0["month"]!)", "\($0["planned"]!)", "\($0["overdue"]!)"] }
-        XCTAssertEqual(rows, [["17986", "2026-10", "14", "3"], ["17987", "2026-11", "5", "4"]])
+        XCTAssertEqual(rows, [["17986", "2026-10", "3", "2"], ["17987", "2026-11", "1", "1"]])
 
         let byProcedure = try box.ok("report", "--from", "2026-10-01", "--to", "2026-11-30", "--by", "system,procedure", "--format", "json").json()
-        let procedures = (byProcedure["rows"] as! [[String: Any]]).map { "\($0["system"]!)/\($0["procedure"]!)=\($0["received"]!)/\($0["processed"]!)" }
+        let procedures = (byProcedure["rows"] as! [[String: Any]]).map {
+            "\($0["system"]!)/\($0["procedure"]!)=\($0["received"]!)/\($0["processed"]!)/\($0["overdue"]!)"
+        }
+        // C's unsigned copy counts against its registration; the agencies' procedures civil status
+        // holds are charged to civil status under their own code, with their overdue count only.
         XCTAssertEqual(procedures, [
-            "civil-status/birth-registration=3/3", "civil-status/certificate-copy=4/3", "civil-status/death-registration=1/1",
-            "population/personal-id=2/2", "residence/residence-deletion=1/1", "residence/residence-registration=2/1",
-            "social-insurance/funeral-allowance=1/0", "social-insurance/health-insurance-card=1/1",
+            "civil-status/birth-registration=3/3/1", "civil-status/death-registration=1/1/0",
+            "civil-status/health-insurance-card=0/0/2", "civil-status/personal-id=0/0/1", "civil-status/residence-registration=0/0/2",
+            "population/personal-id=2/2/0", "residence/residence-deletion=1/1/0", "residence/residence-registration=2/1/0",
+            "social-insurance/funeral-allowance=1/0/1", "social-insurance/health-insurance-card=1/1/0",
         ])
 
-        // Scope: one commune, one month.
+        // Scope: one commune, one month: C alone, received and registered, waiting on its copy.
         let scoped = try box.ok("report", "--from", "2026-11-01", "--to", "2026-11-30", "--commune", "17987", "--format", "json").json()
-        XCTAssertEqual(figures(scoped["totals"] as! [String: Any]), f(5, 2, 1, 1, 4, 0, 0, 1))
+        XCTAssertEqual(figures(scoped["totals"] as! [String: Any]), f(1, 1, 0, 1, 1, 0, 0, 0))
         let otherProvince = try box.ok("report", "--from", "2026-10-01", "--to", "2026-11-30", "--province", "01", "--format", "json").json()
         XCTAssertEqual(figures(otherProvince["totals"] as! [String: Any]), f(0, 0, 0, 0, 0, 0, 0, 0))
         // The default period is this month (November 2026): only C.
         let month = try box.ok("report", "--format", "json").json()
         XCTAssertEqual(month["period"] as? [String: String], ["from": "2026-11-01", "to": "2026-11-30"])
-        XCTAssertEqual(figures(month["totals"] as! [String: Any])["planned"], 5)
+        XCTAssertEqual(figures(month["totals"] as! [String: Any])["planned"], 1)
     }
 
     func testSmallCountsSuppressed() throws {
         let (box, _, _, _, _) = try flows()
         let json = try box.ok("report", "--from", "2026-10-01", "--to", "2026-11-30", "--suppress-below", "3", "--format", "json").json()
         let rows = json["rows"] as! [[String: Any]]
-        XCTAssertEqual(figures(rows[2]), f(4, 3, nil, 0, nil, nil, 0, nil))
+        XCTAssertEqual(figures(rows[2]), f(4, 3, nil, 0, 0, nil, 0, nil))
         XCTAssertTrue(rows[2]["on_time_share"] is NSNull)
         let timings = json["timings"] as! [[String: Any]]
         XCTAssertTrue(timings[0]["median_seconds"] is NSNull, "a timing over 2 dossiers must be suppressed below 3")
-        XCTAssertEqual(timings[2]["median_seconds"] as? Int, 10800)
+        XCTAssertEqual(timings[3]["median_seconds"] as? Int, 10800)   // residence answers, over 3
         let table = try box.ok("report", "--from", "2026-10-01", "--to", "2026-11-30", "--suppress-below", "3").stdout
         XCTAssertTrue(table.contains("<3"), table)
         let residence = table.split(separator: "\n").first { $0.hasPrefix("residence ") }.map { $0.split(separator: " ").map(String.init) }
-        XCTAssertEqual(residence, ["residence", "4", "3", "<3", "0", "<3", "<3", "0", "<3", "<3"])   // the share of suppressed parts too
+        // planned, received, processed, pending, returned, refused, cancelled, overdue, rejected, stuck, late, on time, share:
+        // the share of suppressed parts is suppressed too.
+        XCTAssertEqual(residence, ["residence", "4", "3", "<3", "0", "0", "0", "0", "0", "<3", "0", "0", "<3", "<3"])
         let total = table.split(separator: "\n").first { $0.hasPrefix("total ") }.map { $0.split(separator: " ").map(String.init) }
-        XCTAssertEqual(total, ["total", "19", "15", "12", "<3", "7", "<3", "<3", "11", "91.7%"])
+        XCTAssertEqual(total, ["total", "4", "4", "<3", "3", "0", "0", "0", "3", "<3", "<3", "0", "0", "<3"])
     }
 
     func testOverdueListByCommuneAndAgency() throws {
         let (box, _, b, c, d) = try flows()
         let lines = try box.ok("report", "--overdue", "--format", "json").jsonLines()
-        let listed = lines.map { "\($0["commune"]!) \($0["agency"]!) \($0["procedure"]!) \($0["dossier"]!) \($0["state"]!) \($0["deadline"]!) \($0["working_days_late"]!)" }
+        let listed = lines.map {
+            "\($0["commune"]!) \($0["agency"]!) \($0["procedure"]!) \($0["dossier"]!) \($0["state"]!) \($0["deadline"]!) \($0["working_days_late"]!) \($0["held_by"]!)"
+        }
         XCTAssertEqual(listed, [
-            "17986 residence residence-registration \(b) rejected 2026-10-22 21",
-            "17986 social-insurance health-insurance-card \(b) stuck 2026-10-22 21",
-            "17986 social-insurance funeral-allowance \(d) accepted 2026-11-02 14",
-            "17987 civil-status certificate-copy \(c) ready 2026-11-16 4",
-            "17987 population personal-id \(c) ready 2026-11-17 3",
-            "17987 residence residence-registration \(c) waiting 2026-11-18 2",
-            "17987 social-insurance health-insurance-card \(c) waiting 2026-11-18 2",
+            "17986 residence residence-registration \(b) rejected 2026-10-22 21 civil-status",
+            "17986 social-insurance health-insurance-card \(b) stuck 2026-10-22 21 civil-status",
+            "17986 social-insurance funeral-allowance \(d) accepted 2026-11-02 14 social-insurance",
+            "17987 civil-status certificate-copy \(c) ready 2026-11-16 4 civil-status",
+            "17987 population personal-id \(c) ready 2026-11-17 3 civil-status",
+            "17987 residence residence-registration \(c) waiting 2026-11-18 2 civil-status",
+            "17987 social-insurance health-insurance-card \(c) waiting 2026-11-18 2 civil-status",
         ])
-        XCTAssertEqual(Set(lines.flatMap { $0.keys }), ["commune", "agency", "procedure", "dossier", "state", "deadline", "working_days_late"])
+        XCTAssertEqual(Set(lines.flatMap { $0.keys }), ["commune", "agency", "procedure", "dossier", "state", "deadline", "working_days_late", "held_by"])
         let csv = try box.ok("report", "--overdue", "--format", "csv", "--province", "40").stdout
-        XCTAssertEqual(csv.components(separatedBy: "\r\n").first, "commune,agency,procedure,dossier,state,deadline,working_days_late")
+        XCTAssertEqual(csv.components(separatedBy: "\r\n").first, "commune,agency,procedure,dossier,state,deadline,working_days_late,held_by")
         XCTAssertEqual(csv.components(separatedBy: "\r\n").count, 9, csv)   // header, 7 procedures, empty after the last CRLF
         // --from/--to narrow the list to dossiers received in the period.
         XCTAssertEqual(try box.ok("report", "--overdue", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "json").jsonLines().count, 4)
@@ -189,12 +213,14 @@ final class ReportTests: XCTestCase {
             print(json.dumps(rows))
             """, [path])
         let rows = try JSONSerialization.jsonObject(with: Data(parsed.utf8)) as! [[String]]
-        XCTAssertEqual(rows[0], ["system", "procedure", "month", "planned", "received", "processed", "pending", "overdue", "rejected",
-                                 "stuck", "on_time", "on_time_share"])
-        XCTAssertTrue(rows.contains(["residence", "residence-registration", "2026-10", "2", "2", "1", "0", "1", "1", "0", "0", "0.0000"]), "\(rows)")
-        XCTAssertTrue(rows.contains(["population", "personal-id", "2026-11", "1", "0", "0", "0", "1", "0", "0", "0", ""]), "\(rows)")
-        XCTAssertEqual(rows.last, ["total", "", "", "19", "15", "12", "2", "7", "1", "1", "11", "0.9167"])
-        XCTAssertEqual(Set(rows.map(\.count)), [12])
+        XCTAssertEqual(rows[0], ["system", "procedure", "month", "planned", "received", "processed", "pending", "returned", "refused",
+                                 "cancelled", "overdue", "rejected", "stuck", "late", "on_time", "on_time_share"])
+        XCTAssertTrue(rows.contains(["residence", "residence-registration", "2026-10", "2", "2", "1", "0", "0", "0", "0", "0", "1", "0", "0", "0",
+                                     "0.0000"]), "\(rows)")
+        XCTAssertTrue(rows.contains(["population", "personal-id", "2026-11", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", ""]), "\(rows)")
+        XCTAssertTrue(rows.contains(["civil-status", "personal-id", "2026-11", "0", "0", "0", "0", "0", "0", "0", "1", "0", "0", "0", "0", ""]), "\(rows)")
+        XCTAssertEqual(rows.last, ["total", "", "", "4", "4", "1", "3", "0", "0", "0", "3", "1", "1", "0", "0", "0.0000"])
+        XCTAssertEqual(Set(rows.map(\.count)), [16])
         let plain = try box.ok("report", "--format", "csv").stdoutData
         XCTAssertFalse(plain.starts(with: [0xEF, 0xBB, 0xBF]), "BOM without --bom")
     }
@@ -239,15 +265,14 @@ final class ReportTests: XCTestCase {
 
     func testLedgerFromBeforeTheReportMigrationGainsItsIndex() throws {
         let box = try Sandbox()
-        try box.ok("init")
         // A ledger made before migration 4: no report index, user_version 3.
-        _ = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, "DROP INDEX dossiers_report; PRAGMA user_version = 3;"])
+        try OldLedger.make(at: box.ledgerPath, version: 3)
         let readOnly = try box.run("report")
         XCTAssertEqual(readOnly.status, 78, "report opens the ledger read-only and must not migrate it")
         XCTAssertTrue(readOnly.stderr.contains("needs a schema migration"), readOnly.stderr)
         try box.ok("register-birth", stdin: Declarations.text(Declarations.birth()))
         let indexes = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, "SELECT name FROM sqlite_master WHERE name = 'dossiers_report'; PRAGMA user_version;"])
-        XCTAssertEqual(indexes, "dossiers_report\n5\n", "migrated to the latest version")
-        XCTAssertEqual(try box.ok("report", "--format", "json").json()["totals"].flatMap { ($0 as? [String: Any])?["planned"] as? Int }, 5)
+        XCTAssertEqual(indexes, "dossiers_report\n\(OldLedger.latest)\n", "migrated to the latest version")
+        XCTAssertEqual(try box.ok("report", "--format", "json").json()["totals"].flatMap { ($0 as? [String: Any])?["planned"] as? Int }, 1)
     }
 }

@@ -49,4 +49,6 @@ public final class AgencyServer: @unchecked Sendable {
     /// How often the agency acted on each message id.
     public func processed() throws -> [String: Int] { try request("/_stats")["processed"] as? [String: Int] ?? [:] }
     public func posts() throws -> Int { try request("/_stats")["posts"] as? Int ?? 0 }
+    /// The kind of each message the agency took in (request, update, void).
+    public func kinds() throws -> [String: String] { try request("/_stats")["kinds"] as? [String: String] ?? [:] }
 }

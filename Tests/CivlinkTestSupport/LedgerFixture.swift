@@ -98,3 +98,18 @@ public final class LedgerFixture {
         try ledger.dossier(id).procedures.first { $0.code == procedure }?.state
     }
 }
+
+/// Ledgers as an older civlink left them, for migration tests: the schema of `version`, made by
+/// the sqlite3 CLI with the migrations of that time (the SQL each one ran, never edited since).
+public enum OldLedger {
+    public static var latest: Int { Migrations.latest }
+
+    public static func make(at path: String, version: Int) throws {
+        var script = "PRAGMA journal_mode = WAL;\n"
+        for migration in Migrations.ordered where migration.version <= version {
+            script += migration.sql + "\nPRAGMA user_version = \(migration.version);\n"
+        }
+        _ = try Process.capture("/usr/bin/sqlite3", [path], stdin: Data(script.utf8))
+        chmod(path, 0o600)
+    }
+}

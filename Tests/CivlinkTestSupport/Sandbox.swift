@@ -122,6 +122,14 @@ public final class Sandbox: @unchecked Sendable {
         return result
     }
 
+    /// `ok` with the arguments as an array.
+    @discardableResult
+    public func ok(_ arguments: [String], stdin: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+        let result = try run(arguments, stdin: stdin.map { Data($0.utf8) })
+        XCTAssertEqual(result.status, 0, "civlink \(arguments.joined(separator: " ")) failed: \(result.stderr)", file: file, line: line)
+        return result
+    }
+
     public func ledgerBytes() throws -> Data {
         var data = try Data(contentsOf: URL(fileURLWithPath: ledgerPath))
         for suffix in ["-wal"] where FileManager.default.fileExists(atPath: ledgerPath + suffix) {

@@ -8,8 +8,10 @@ civlink.receipt/1 receipts. Faults are switched on through POST /_control:
   {"slow": S}        every answer waits S seconds (after recording)
   {"accept_first": true}  answer "accepted"; the result comes from GET /<agency>/<message id>
   {"reject": true}   answer "rejected"
-GET /_stats returns {"processed": {id: n}, "posts": n, "duplicates": n}: processed counts how
-often the agency acted on an id (1 with deduplication, whatever the retries).
+GET /_stats returns {"processed": {id: n}, "kinds": {id: kind}, "posts": n, "duplicates": n}: processed
+counts how often the agency acted on an id (1 with deduplication, whatever the retries); kinds is
+each message's kind (request, update or void). An update is answered like a request, with its
+corrected result; a void is completed without a result.
 Usage: agency_server.py [--port N]   (prints the port on the first line of stdout)"""
 import json, random, socket, struct, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +20,7 @@ lock = threading.Lock()
 state = {"fail": 0, "reset": 0, "hang": 0, "hang_seconds": 5.0, "slow": 0.0, "accept_first": False, "reject": False}
 receipts = {}      # message id -> receipt (the latest)
 processed = {}     # message id -> times acted on
+kinds = {}         # message id -> request, update or void
 stats = {"posts": 0, "duplicates": 0}
 
 def digits(n):
@@ -66,7 +69,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/_stats":
             with lock:
-                return self.send_json(200, {"processed": processed, "posts": stats["posts"], "duplicates": stats["duplicates"]})
+                return self.send_json(200, {"processed": processed, "kinds": kinds, "posts": stats["posts"], "duplicates": stats["duplicates"]})
         message_id = self.path.rstrip("/").split("/")[-1]
         with lock:
             receipt = receipts.get(message_id)
@@ -111,7 +114,10 @@ class Handler(BaseHTTPRequestHandler):
                 stats["duplicates"] += 1
             else:
                 processed[message_id] = processed.get(message_id, 0) + 1
-                if state["reject"]:
+                kinds[message_id] = message.get("kind", "request")
+                if message.get("kind") == "void":
+                    receipt = {"status": "completed"}
+                elif state["reject"]:
                     receipt = {"status": "rejected", "reason": "simulated rejection"}
                 elif state["accept_first"]:
                     receipt = {"status": "accepted", "_message": message}

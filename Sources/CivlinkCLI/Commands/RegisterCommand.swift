@@ -19,11 +19,12 @@ let registerOptions: [OptionSpec] = [
     .flag("--batch", "read JSON Lines, one declaration a line; print one dossier a line"),
 ]
 
-/// Reads declarations, registers them, prints dossiers. A dossier is printed only once its
-/// transaction has committed.
+/// Reads declarations, registers them (or, with `intake`, records them as received), prints
+/// dossiers. A dossier is printed only once its transaction has committed.
 struct RegisterRun {
     let group: ProcedureGroup
     let invocation: Invocation
+    var intake: Channel? = nil
 
     func run() throws -> ExitStatus {
         guard invocation.positionals.count <= 1 else { throw UsageError("give at most one FILE (or - for standard input)") }
@@ -31,7 +32,9 @@ struct RegisterRun {
         let ledger = try invocation.openLedger()
         let now = try invocation.now()
         if !invocation.has("--batch") {
-            let dossier = try Registration.register(try invocation.readInput(path), group: group, ledger: ledger, actor: invocation.actor, now: now)
+            let data = try invocation.readInput(path)
+            let dossier = try intake.map { try Registration.receive(data, group: group, channel: $0, ledger: ledger, actor: invocation.actor, now: now) }
+                ?? Registration.register(data, group: group, ledger: ledger, actor: invocation.actor, now: now)
             try invocation.line(dossier.dossierJSON(now: now))
             return .ok
         }
@@ -44,11 +47,12 @@ struct RegisterRun {
         let progress = Progress(invocation)
         defer { progress.finish() }
         var registered = 0, refused = 0
-        let result = try Registration.registerBatch(fd: fd, group: group, ledger: ledger, actor: invocation.actor, now: now, registered: { dossiers in
+        let result = try Registration.registerBatch(fd: fd, group: group, intake: intake, ledger: ledger, actor: invocation.actor, now: now,
+                                                    registered: { dossiers in
             for dossier in dossiers { try invocation.line(dossier.dossierJSON(now: now)) }
             try invocation.output.flush()
             registered += dossiers.count
-            progress.update(invocation.text("registered \(registered), refused \(refused)"))
+            progress.update(invocation.text(intake == nil ? "registered \(registered), refused \(refused)" : "received \(registered), refused \(refused)"))
         }, refused: { line, error in
             refused += 1
             progress.finish()

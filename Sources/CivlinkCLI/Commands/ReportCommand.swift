@@ -4,14 +4,14 @@ import FoundationEssentials
 enum ReportCommand: Command {
     static let spec = CommandSpec(
         "report", summary: "Province statistics: received, processed, pending, overdue by system, procedure, commune, month; overdue list.",
-        usage: ["civlink report [--from DATE] [--to DATE] [--province CODE] [--commune CODE] [--by system,procedure,commune,month] [--overdue] [--format table|csv|json] [--bom] [--chart FILE.svg] [--suppress-below N]"],
+        usage: ["civlink report [--from DATE] [--to DATE] [--province CODE] [--commune CODE] [--by system,procedure,group,commune,month] [--overdue] [--format table|csv|json] [--bom] [--chart FILE.svg] [--suppress-below N]"],
         options: [
             formatOption([.table, .csv, .json]),
             .value("--from", "YYYY-MM-DD", .text, "first day of the period (dossiers received from this local day; default: first of this month)"),
             .value("--to", "YYYY-MM-DD", .text, "last day of the period, included (default: last of this month)"),
             .value("--province", "CODE", .text, "only dossiers of this 2-digit province"),
             .value("--commune", "CODE", .text, "only dossiers of this 5-digit commune"),
-            .value("--by", "DIMS", .choiceList(ReportDimension.allCases.map(\.rawValue)), "group by system, procedure, commune, month, comma-separated (default: system)"),
+            .value("--by", "DIMS", .choiceList(ReportDimension.allCases.map(\.rawValue)), "group by system, procedure, group (birth, death), commune, month, comma-separated (default: system)"),
             .flag("--overdue", "list overdue procedures by commune and agency instead (dossier id only)"),
             .flag("--bom", "with --format csv: start with a UTF-8 byte order mark for spreadsheet programs"),
             .value("--chart", "FILE.svg", .file, "also draw received vs processed per month per system as SVG"),
@@ -63,7 +63,7 @@ enum ReportCommand: Command {
         var dimensions: [ReportDimension] = []
         for word in (invocation.value("--by") ?? "system").split(separator: ",", omittingEmptySubsequences: false) {
             guard let dimension = ReportDimension(rawValue: String(word)) else {
-                throw UsageError("--by takes system, procedure, commune or month, comma-separated")
+                throw UsageError("--by takes system, procedure, group, commune or month, comma-separated")
             }
             guard !dimensions.contains(dimension) else { throw UsageError("--by names \(dimension.rawValue) twice") }
             dimensions.append(dimension)

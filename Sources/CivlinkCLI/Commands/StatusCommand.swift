@@ -3,11 +3,13 @@ import CivlinkCore
 enum StatusCommand: Command {
     static let spec = CommandSpec(
         "status", summary: "Show a dossier's procedures and timeline, or list dossiers by state, group, commune or overdue.",
-        usage: ["civlink status ID | --list [--state STATE] [--group birth|death] [--commune CODE] [--overdue] | --stuck [--format table|json]"],
+        usage: ["civlink status ID | --list [--state STATE] [--dossier-state STATE] [--group birth|death] [--commune CODE] [--overdue] | --stuck [--format table|json]"],
         options: [
             formatOption(),
             .flag("--list", "list dossiers, one a line (JSON Lines with --format json)"),
             .value("--state", "STATE", .choice(ProcedureState.allCases.map(\.rawValue)), "with --list: dossiers with a procedure in this state"),
+            .value("--dossier-state", "STATE", .choice(DossierState.allCases.map(\.rawValue)),
+                   "with --list: dossiers in this state (received, returned, registered, refused, cancelled)"),
             .value("--group", "birth|death", .choice(ProcedureGroup.allCases.map(\.rawValue)), "with --list: only this procedure group"),
             .value("--commune", "CODE", .text, "with --list: only this commune"),
             .flag("--overdue", "with --list: only dossiers with an overdue procedure"),
@@ -28,7 +30,7 @@ enum StatusCommand: Command {
             try list(ledger: ledger, now: now, invocation)
             return .ok
         }
-        for filter in ["--state", "--group", "--commune"] where invocation.value(filter) != nil {
+        for filter in ["--state", "--dossier-state", "--group", "--commune"] where invocation.value(filter) != nil {
             throw UsageError("\(filter) goes with --list")
         }
         if invocation.has("--overdue") { throw UsageError("--overdue goes with --list") }
@@ -50,8 +52,10 @@ enum StatusCommand: Command {
             return shown + String(repeating: " ", count: max(1, 11 - shown.count))
         }
         try invocation.line(label("dossier") + "\(dossier.id) (\(dossier.group.rawValue), catalogue \(dossier.group.catalogueCode))")
-        try invocation.line(label("register") + "\(dossier.group.rawValue) book \(dossier.registerYear), no. \(dossier.registerNumber); commune \(dossier.commune), province \(dossier.province)")
-        try invocation.line(label("received") + "\(dossier.receivedAt.shortDescription)\(dossier.late ? " (late registration)" : "")")
+        try invocation.line(label("state") + stateLine(dossier, events: events, now: now))
+        let entry = dossier.registerYear.flatMap { year in dossier.registerNumber.map { "\(dossier.group.rawValue) book \(year), no. \($0)" } }
+        try invocation.line(label("register") + "\(entry ?? "not registered")" + "; commune \(dossier.commune), province \(dossier.province)")
+        try invocation.line(label("received") + "\(dossier.receivedAt.shortDescription) (\(dossier.channel.rawValue))\(dossier.late ? " (late registration)" : "")")
         if dossier.group == .death, let kind = dossier.benefit["kind"]?.stringValue {
             var line = label("benefit") + kind
             if let amount = dossier.benefit["amount_vnd"]?.intValue { line += ", \(amount) VND" }
@@ -61,7 +65,7 @@ enum StatusCommand: Command {
         try invocation.line("")
         let rows = dossier.procedures.map { p in
             [p.code, p.agency, p.state.rawValue, p.since.shortDescription, p.deadline.description,
-             p.isOverdue(now: now) ? "OVERDUE" : "no", p.waitsOn.isEmpty ? "-" : p.waitsOn.joined(separator: ",")]
+             p.isOverdue(now: now, paused: dossier.state.isPaused) ? "OVERDUE" : "no", p.waitsOn.isEmpty ? "-" : p.waitsOn.joined(separator: ",")]
         }
         try invocation.table(["PROCEDURE", "AGENCY", "STATE", "SINCE", "DEADLINE", "OVERDUE", "WAITS ON"], rows).forEach(invocation.line)
         try invocation.line("")
@@ -69,7 +73,41 @@ enum StatusCommand: Command {
         for event in events {
             var what = event.kind + (event.procedure.map { " " + $0 } ?? "")
             if let from = event.detail["from"]?.stringValue, let to = event.detail["to"]?.stringValue { what += ": \(from) -> \(to)" }
+            for key in ["reason", "missing"] {
+                if let text = event.detail[key]?.stringValue { what += " (\(key): \(text))" }
+            }
+            if let by = event.detail["complete_by"]?.stringValue { what += ", complete by \(by)" }
             try invocation.line("  \(event.at.shortDescription)  \(event.actor)  \(what)")
+            // Amendments and completed files: each changed field with its old and new value.
+            for change in event.detail["changes"]?.arrayValue ?? [] {
+                try invocation.line("      \(change["field"]?.stringValue ?? ""): \(shown(change["old"])) -> \(shown(change["new"]))")
+            }
+            if ["amended", "supplemented", "cancelled", "refused"].contains(event.kind), case .object(let procedures)? = event.detail["procedures"], !procedures.isEmpty {
+                try invocation.line("      " + procedures.map { "\($0.0): \($0.1.stringValue ?? "")" }.joined(separator: ", "))
+            }
+        }
+    }
+
+    /// A value of an amended field as a person reads it: text as it is, anything else as JSON, absent as "-".
+    private static func shown(_ value: JSON?) -> String {
+        guard let value, value != .null else { return "-" }
+        return value.stringValue ?? value.serialized()
+    }
+
+    /// The dossier's state, with what it waits for.
+    private static func stateLine(_ dossier: DossierRecord, events: [LedgerEvent], now: Timestamp) -> String {
+        let state = dossier.currentState(now: now)
+        switch state {
+        case .received: return "received, awaiting the officer's decision"
+        case .returned:
+            let missing = events.last { $0.kind == "returned" }?.detail["missing"]?.stringValue
+            return "returned to the declarant to complete by \(dossier.completeBy?.description ?? "-")" + (missing.map { " (missing: \($0))" } ?? "")
+        case .refused where dossier.state == .returned:
+            return "refused: not completed by \(dossier.completeBy?.description ?? "-") (recorded at the next write)"
+        case .refused, .cancelled:
+            let reason = events.last { $0.kind == state.rawValue }?.detail["reason"]?.stringValue
+            return state.rawValue + (reason.map { ": \($0)" } ?? "")
+        case .registered: return "registered"
         }
     }
 
@@ -77,6 +115,7 @@ enum StatusCommand: Command {
         var filter = Ledger.ListFilter()
         filter.group = invocation.value("--group").flatMap(ProcedureGroup.init(rawValue:))
         filter.state = invocation.value("--state").flatMap(ProcedureState.init(rawValue:))
+        filter.dossierState = invocation.value("--dossier-state").flatMap(DossierState.init(rawValue:))
         if let commune = invocation.value("--commune") {
             guard commune.utf8.count == 5, commune.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
                 throw UsageError("--commune must be a 5-digit commune code")
@@ -90,13 +129,13 @@ enum StatusCommand: Command {
             switch format {
             case .json: try invocation.line(summary.json)
             default:
-                rows.append([summary.id, summary.group, summary.commune, "\(summary.registerNumber)/\(summary.registerYear)",
+                rows.append([summary.id, summary.group, summary.currentState, summary.commune, summary.registerText,
                              summary.receivedAt.shortDescription, "\(summary.openCount)",
                              summary.overdue.isEmpty ? "-" : summary.overdue.joined(separator: ",")])
             }
         }
         if format != .json {
-            try invocation.table(["ID", "GROUP", "COMMUNE", "REGISTER", "RECEIVED", "OPEN", "OVERDUE"], rows).forEach(invocation.line)
+            try invocation.table(["ID", "GROUP", "STATE", "COMMUNE", "REGISTER", "RECEIVED", "OPEN", "OVERDUE"], rows).forEach(invocation.line)
         }
     }
 
@@ -114,7 +153,7 @@ enum StatusCommand: Command {
 
     private static func showDelivery(_ dossier: DossierRecord, _ delivery: [String: Ledger.DeliveryFacts], _ invocation: Invocation) throws {
         let rows: [[String]] = dossier.procedures.compactMap { p in
-            guard let d = delivery[p.code], d.messageID != nil || d.attempts > 0 else { return nil }
+            guard let d = delivery[p.code], d.messageID != nil || d.attempts > 0 || d.sentAt != nil else { return nil }
             func time(_ t: Timestamp?) -> String { t?.shortDescription ?? "-" }
             return [p.code, "\(d.attempts)", time(d.sentAt), time(d.answeredAt), d.messageID ?? "-", d.lastError ?? "-", p.result?.serialized() ?? "-"]
         }

@@ -57,12 +57,19 @@ public final class Ledger {
         }
         if current == Migrations.latest { return }
         if readOnly { throw Failure(.configuration, "ledger \(database.path) needs a schema migration; open it read-write once") }
+        // A table rebuild runs with foreign keys off, which SQLite only allows outside a transaction.
+        let rebuilds = Migrations.ordered.contains { $0.version > current && Migrations.rebuildsTables.contains($0.version) }
+        if rebuilds { try database.execute("PRAGMA foreign_keys = OFF") }
+        defer { if rebuilds { try? database.execute("PRAGMA foreign_keys = ON") } }
         try write {
             // Another process may have migrated while this one waited for the write lock.
             let now = try schemaVersion
             for migration in Migrations.ordered where migration.version > now {
                 try database.execute(migration.sql)
                 try database.execute("PRAGMA user_version = \(migration.version)")
+            }
+            if rebuilds, let broken = try database.queryFirst("PRAGMA foreign_key_check") {
+                throw Failure(.ledgerCorrupt, "ledger \(database.path): the migration left a row of \(broken.string("table")) whose reference is broken; nothing was changed")
             }
         }
     }
@@ -126,6 +133,25 @@ public final class Ledger {
             let result = try body()
             if let head = chainHead { try recordChainHead(seq: head.seq, hash: head.hash) }
             return result
+        }
+    }
+
+    /// Runs `body` inside a savepoint of the current write transaction: if it throws, what it
+    /// wrote is undone (and the event chain's head with it) and the transaction goes on. One item
+    /// of a batch refused halfway leaves nothing behind. Call inside `write`.
+    public func undoingOnError<T>(_ body: () throws -> T) throws -> T {
+        precondition(writing, "savepoints are taken inside Ledger.write")
+        let head = chainHead
+        try database.execute("SAVEPOINT item")
+        do {
+            let result = try body()
+            try database.execute("RELEASE item")
+            return result
+        } catch {
+            try database.execute("ROLLBACK TO item")
+            try database.execute("RELEASE item")
+            chainHead = head
+            throw error
         }
     }
 

@@ -8,19 +8,31 @@ extension Ledger {
         public let agency: String
         /// The message it has already, if any (a retry sends the same one).
         public let messageID: String?
+        /// `ready` (a request or update to send) or `voiding` (a void to send).
+        public let state: ProcedureState
+        /// The kind of the message to build when it has none: an update after an amendment, else a request.
+        public let nextKind: MessageKind
     }
 
-    /// Ready procedures of the configured agencies whose back-off is over, in dossier order.
+    /// Procedures of the configured agencies whose current message is due (ready, or voiding)
+    /// and whose back-off is over, in dossier order.
     public func dueProcedures(agencies: [String], now: Timestamp, limit: Int) throws -> [DueProcedure] {
         try database.query("""
-            SELECT dossier_id, code, agency, message_id FROM procedures
-            WHERE state = 'ready' AND state NOT IN \(Ledger.finalStates) AND agency IN (SELECT value FROM json_each(?1))
+            SELECT dossier_id, code, agency, message_id, state, next_kind FROM procedures
+            WHERE state IN \(ProcedureState.sqlList(ProcedureState.dueStates)) AND state NOT IN \(Ledger.finalStates)
+              AND agency IN (SELECT value FROM json_each(?1))
               AND (next_attempt_at IS NULL OR next_attempt_at <= ?2)
             ORDER BY dossier_id, position LIMIT ?3
             """, [.jsonList(agencies), .integer(now.seconds), .integer(Int64(min(limit, Int(Int64.max))))]).map {
             DueProcedure(dossier: $0.string("dossier_id"), procedure: $0.string("code"), agency: $0.string("agency"),
-                         messageID: $0["message_id"].string)
+                         messageID: $0["message_id"].string, state: ProcedureState(rawValue: $0.string("state")) ?? .ready,
+                         nextKind: $0["next_kind"].string.flatMap(MessageKind.init(rawValue:)) ?? .request)
         }
+    }
+
+    /// The kind of a stored message.
+    public func messageKind(_ id: String) throws -> MessageKind? {
+        try database.scalar("SELECT kind FROM messages WHERE id = ?", [.text(id)]).string.flatMap(MessageKind.init(rawValue:))
     }
 
     /// The body of a stored message.
@@ -35,12 +47,29 @@ extension Ledger {
     }
 
     /// Stores a new message and makes it the procedure's current one. Call inside `write`.
-    public func storeMessage(id: String, dossier: String, procedure: String, agency: String, supersedes: String?, body: String,
-                             now: Timestamp) throws {
-        try database.run("INSERT INTO messages(id, dossier_id, procedure, agency, supersedes, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         [.text(id), .text(dossier), .text(procedure), .text(agency), SQLValue(supersedes), .text(body), .integer(now.seconds)])
-        try database.run("UPDATE procedures SET message_id = ?, attempts = 0 WHERE dossier_id = ? AND code = ?",
+    public func storeMessage(id: String, kind: MessageKind = .request, dossier: String, procedure: String, agency: String, supersedes: String?,
+                             body: String, now: Timestamp) throws {
+        try database.run("INSERT INTO messages(id, kind, dossier_id, procedure, agency, supersedes, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         [.text(id), .text(kind.rawValue), .text(dossier), .text(procedure), .text(agency), SQLValue(supersedes), .text(body),
+                          .integer(now.seconds)])
+        try database.run("UPDATE procedures SET message_id = ?, attempts = 0, next_attempt_at = NULL, next_kind = NULL WHERE dossier_id = ? AND code = ?",
                          [.text(id), .text(dossier), .text(procedure)])
+    }
+
+    /// Makes the procedure's next message a new one of `kind` (after an amendment: an update of
+    /// what the agency has, or a corrected request after a rejection), built when it is due.
+    /// Call inside `write`, with the state change.
+    func prepareNewMessage(dossier: String, procedure: String, kind: MessageKind) throws {
+        try database.run("""
+            UPDATE procedures SET message_id = NULL, attempts = 0, next_attempt_at = NULL, last_error = NULL, next_kind = ?
+            WHERE dossier_id = ? AND code = ?
+            """, [kind == .request ? .null : .text(kind.rawValue), .text(dossier), .text(procedure)])
+    }
+
+    /// Gives a procedure a new deadline (an update of a returned result is new work for the agency).
+    func setDeadline(dossier: String, procedure: String, deadline: CivilDate) throws {
+        try database.run("UPDATE procedures SET deadline = ? WHERE dossier_id = ? AND code = ?",
+                         [.text(deadline.description), .text(dossier), .text(procedure)])
     }
 
     /// Counts a failed delivery attempt with its reason and the time of the next one; returns the
@@ -76,7 +105,7 @@ extension Ledger {
     /// supersedes the old, or one waiting on its backoff now. Returns the procedures it released.
     public func retry(dossier: String, procedure: String?, actor: String, now: Timestamp) throws -> [String] {
         try write {
-            let rows = try database.query("SELECT code, state FROM procedures WHERE dossier_id = ? AND (? IS NULL OR code = ?) ORDER BY position",
+            let rows = try database.query("SELECT code, state, message_id FROM procedures WHERE dossier_id = ? AND (? IS NULL OR code = ?) ORDER BY position",
                                           [.text(dossier), SQLValue(procedure), SQLValue(procedure)])
             guard !rows.isEmpty else {
                 if let procedure { throw Failure(.notFound, "no dossier \(dossier) with procedure \(procedure) in this ledger") }
@@ -86,18 +115,22 @@ extension Ledger {
             for row in rows {
                 let code = row.string("code")
                 let key: [SQLValue] = [.text(dossier), .text(code)]
+                let current = row["message_id"].string
                 switch ProcedureState(rawValue: row.string("state")) {
                 case .stuck:
+                    // A stuck void goes on being a void; anything else is handed over again.
+                    let target: ProcedureState = try current.flatMap(messageKind) == .void ? .voiding : .ready
                     try database.run("UPDATE procedures SET attempts = 0, next_attempt_at = NULL WHERE dossier_id = ? AND code = ?", key)
-                    try transition(dossier: dossier, procedure: code, to: .ready, actor: actor, now: now, detail: [("retry", .string("same message"))])
+                    try transition(dossier: dossier, procedure: code, to: target, actor: actor, now: now, detail: [("retry", .string("same message"))])
                 case .rejected:
-                    try database.run("UPDATE procedures SET attempts = 0, next_attempt_at = NULL, message_id = NULL WHERE dossier_id = ? AND code = ?", key)
+                    // A rejected update is corrected and sent as an update again; a request, as a request.
+                    try prepareNewMessage(dossier: dossier, procedure: code, kind: try current.flatMap(messageKind) ?? .request)
                     try transition(dossier: dossier, procedure: code, to: .ready, actor: actor, now: now, detail: [("retry", .string("new message"))])
                 case .sent, .accepted:
                     // No answer yet (a wiped spool, an agency that lost it): hand the same message over again.
                     try database.run("UPDATE procedures SET next_attempt_at = NULL WHERE dossier_id = ? AND code = ?", key)
                     try transition(dossier: dossier, procedure: code, to: .ready, actor: actor, now: now, detail: [("retry", .string("same message"))])
-                case .ready:
+                case .ready, .voiding:
                     try database.run("UPDATE procedures SET next_attempt_at = NULL WHERE dossier_id = ? AND code = ?", key)
                 default:
                     continue

@@ -1,7 +1,8 @@
 /// Schema migrations, numbered in order. The ledger's `PRAGMA user_version` is the number of the
-/// last one applied; a later civlink appends, never edits, entries here.
-enum Migrations {
-    static let all: [(version: Int, sql: String)] = [
+/// last one applied; a later civlink appends, never edits, entries here. Public so that tests can
+/// make a ledger as an older civlink left it.
+public enum Migrations {
+    public static let all: [(version: Int, sql: String)] = [
         (1, """
         CREATE TABLE settings(
             key TEXT PRIMARY KEY,
@@ -181,10 +182,62 @@ enum Migrations {
         ALTER TABLE signed_copies_v5 RENAME TO signed_copies;
         CREATE INDEX signed_copies_dossier ON signed_copies(dossier_id, id);
         """),
+        // 7 (the life of a record): a dossier has a state and the channel it came through; a
+        // received one has no register number yet, so the register columns become nullable, which
+        // SQLite can only do by rebuilding the table (foreign keys off around it, see
+        // `rebuildsTables`; every row keeps its rowid, hence its order). Duplicate keys are held
+        // only by dossiers that are not refused or cancelled (DossierState.finalStates), and the
+        // report's covering index gains the state, group and late flag. Procedures gain the
+        // refused and cancelled final states (ProcedureState.finalStates), so procedures_open is
+        // recreated with the new list; messages gain their kind (request, update, void) and a
+        // procedure the kind of its next message.
+        (7, """
+        CREATE TABLE dossiers_v7(
+            id TEXT PRIMARY KEY,
+            grp TEXT NOT NULL CHECK (grp IN ('birth', 'death')),
+            state TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            province TEXT NOT NULL,
+            commune TEXT NOT NULL,
+            register_year INTEGER,
+            register_no INTEGER,
+            received_at INTEGER NOT NULL,
+            registered_at INTEGER,
+            event_date TEXT NOT NULL,
+            late INTEGER NOT NULL,
+            duplicate_key TEXT NOT NULL,
+            document_key TEXT NOT NULL,
+            reference TEXT,
+            declaration TEXT NOT NULL,
+            benefit TEXT NOT NULL,
+            UNIQUE (grp, commune, register_year, register_no),
+            CHECK ((register_year IS NULL) = (register_no IS NULL))
+        );
+        INSERT INTO dossiers_v7(rowid, id, grp, state, channel, province, commune, register_year, register_no, received_at, registered_at,
+                                event_date, late, duplicate_key, document_key, reference, declaration, benefit)
+            SELECT rowid, id, grp, 'registered', 'desk', province, commune, register_year, register_no, received_at, registered_at,
+                   event_date, late, duplicate_key, document_key, reference, declaration, benefit FROM dossiers;
+        DROP TABLE dossiers;
+        ALTER TABLE dossiers_v7 RENAME TO dossiers;
+        CREATE UNIQUE INDEX dossiers_duplicate ON dossiers(duplicate_key) WHERE state NOT IN ('refused', 'cancelled');
+        CREATE UNIQUE INDEX dossiers_document ON dossiers(grp, document_key) WHERE state NOT IN ('refused', 'cancelled');
+        CREATE INDEX dossiers_commune ON dossiers(commune, received_at);
+        CREATE INDEX dossiers_report ON dossiers(received_at, province, commune, grp, state, late, registered_at, id);
+        DROP INDEX IF EXISTS procedures_open;
+        CREATE INDEX procedures_open ON procedures(state, deadline) WHERE state NOT IN ('done', 'completed', 'refused', 'cancelled');
+        ALTER TABLE procedures ADD COLUMN next_kind TEXT;
+        ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'request';
+        """),
     ]
 
-    static var latest: Int { all.map(\.version).max()! }
+    /// Migrations that rebuild a table other tables refer to: they run with foreign keys off
+    /// (SQLite's and GRDB's procedure: off outside the transaction, rebuild, PRAGMA
+    /// foreign_key_check before the commit, on again), since dropping the old table would
+    /// otherwise delete through the references or fail.
+    static let rebuildsTables: Set<Int> = [7]
+
+    public static var latest: Int { all.map(\.version).max()! }
 
     /// In version order, whatever order branches appended them in.
-    static var ordered: [(version: Int, sql: String)] { all.sorted { $0.version < $1.version } }
+    public static var ordered: [(version: Int, sql: String)] { all.sorted { $0.version < $1.version } }
 }

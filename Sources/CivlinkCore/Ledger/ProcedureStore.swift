@@ -2,7 +2,7 @@
 /// checks it against the state machine, records its event and releases what waited on it.
 extension Ledger {
     /// Moves one procedure to `state`, records the event, and makes ready every waiting procedure
-    /// of the dossier whose prerequisites are now all final. Call inside `write`.
+    /// of the dossier whose prerequisites are now all processed. Call inside `write`.
     /// `known` is the dossier's procedures as read in this transaction, when the caller has them.
     public func transition(dossier: String, procedure: String, to state: ProcedureState, actor: String, now: Timestamp,
                            result: JSON? = nil, detail: [(String, JSON)] = [], known: [ProcedureStatus]? = nil) throws {
@@ -30,8 +30,14 @@ extension Ledger {
     /// events in the same order, written with one UPDATE per procedure, state and result instead
     /// of one per dossier. `known` holds procedures as read in this transaction; a dossier not in
     /// it is read here. Call inside `write`.
-    public func transitionAll(_ changes: [Change], known: [String: [ProcedureStatus]], actor: String, now: Timestamp) throws {
+    /// With `recordEvents` false, the caller records the steps (returned per dossier, in order)
+    /// in an event of its own, in the same transaction: a decision on many dossiers (register,
+    /// cancel) keeps one event per dossier that names every state change it made.
+    @discardableResult
+    public func transitionAll(_ changes: [Change], known: [String: [ProcedureStatus]], actor: String, now: Timestamp,
+                              recordEvents: Bool = true) throws -> [String: [(procedure: String, state: ProcedureState)]] {
         precondition(writing, "state changes are made inside Ledger.write")
+        var made: [String: [(procedure: String, state: ProcedureState)]] = [:]
         var events: [NewEvent] = []
         var updates: [String: (procedure: String, state: ProcedureState, result: String?, dossiers: [String])] = [:]
         var updateOrder: [String] = []
@@ -50,6 +56,7 @@ extension Ledger {
                 }
                 updates[key]!.dossiers.append(change.dossier)
                 events.append((change.dossier, "state", step.procedure, step.detail))
+                made[change.dossier, default: []].append((step.procedure, step.state))
             }
         }
         for key in updateOrder {
@@ -57,16 +64,17 @@ extension Ledger {
             try database.run("""
                 UPDATE procedures SET state = ?1, since = ?2, result = COALESCE(?3, result),
                        ready_at = CASE WHEN ?1 = 'ready' THEN ?2 ELSE ready_at END,
-                       completed_at = CASE WHEN ?1 IN \(Ledger.finalStates) THEN ?2 ELSE completed_at END
+                       completed_at = CASE WHEN ?1 IN \(Ledger.processedStates) THEN ?2 ELSE completed_at END
                 WHERE code = ?4 AND dossier_id IN (SELECT value FROM json_each(?5))
                 """, [.text(update.state.rawValue), .integer(now.seconds), SQLValue(update.result), .text(update.procedure),
                       .jsonList(update.dossiers)])
         }
-        try appendEvents(events, at: now, actor: actor)
+        if recordEvents { try appendEvents(events, at: now, actor: actor) }
+        return made
     }
 
     /// The state changes one transition makes, in order: the procedure itself, then each waiting
-    /// procedure whose prerequisites are all final afterwards. Updates `procedures` to match.
+    /// procedure whose prerequisites are all processed afterwards. Updates `procedures` to match.
     private func plannedSteps(dossier: String, procedure: String, to state: ProcedureState, detail: [(String, JSON)], result: JSON?,
                               procedures: inout [ProcedureStatus]) throws -> [(procedure: String, state: ProcedureState, detail: JSON)] {
         guard let index = procedures.firstIndex(where: { $0.code == procedure }) else {
@@ -80,8 +88,8 @@ extension Ledger {
         if let result { eventDetail.append(("result", result)) }
         var steps: [(procedure: String, state: ProcedureState, detail: JSON)] = [(procedure, state, .object(eventDetail))]
         procedures[index].state = state
-        guard state.isFinal else { return steps }
-        let finals = Set(procedures.filter { $0.state.isFinal }.map(\.code))
+        guard state.isProcessed else { return steps }
+        let finals = Set(procedures.filter { $0.state.isProcessed }.map(\.code))
         let planned = Set(procedures.map(\.code))
         for position in procedures.indices where procedures[position].state == .waiting {
             let prerequisites = procedures[position].waitsOn.split(separator: ",").map(String.init).filter(planned.contains)
@@ -130,8 +138,11 @@ extension Ledger {
     /// How many open procedures are stuck, and how many are past their deadline on `today`.
     public func openProcedureCounts(today: CivilDate) throws -> (stuck: Int, overdue: Int) {
         let stuck = try database.scalar("SELECT count(*) FROM procedures WHERE state = 'stuck' AND state NOT IN \(Ledger.finalStates)").int ?? 0
-        let overdue = try database.scalar("SELECT count(*) FROM procedures WHERE state NOT IN \(Ledger.finalStates) AND deadline < ?",
-                                          [.text(today.description)]).int ?? 0
+        let overdue = try database.scalar("""
+            SELECT count(*) FROM procedures p JOIN dossiers d ON d.id = p.dossier_id
+            WHERE p.state IN \(Ledger.runningStates) AND p.state NOT IN \(Ledger.finalStates) AND p.deadline < ?
+              AND d.state NOT IN \(Ledger.pausedDossierStates)
+            """, [.text(today.description)]).int ?? 0
         return (stuck, overdue)
     }
 }

@@ -23,14 +23,16 @@ extension Ledger {
             }
             let receipt: Receipt
             do { receipt = try Receipt.parse(data) } catch let error as ValidationError { return try quarantine(error.phrase) }
-            guard let message = try database.queryFirst("SELECT dossier_id, procedure FROM messages WHERE id = ?", [.text(receipt.messageID)]) else {
+            guard let message = try database.queryFirst("SELECT dossier_id, procedure, kind FROM messages WHERE id = ?", [.text(receipt.messageID)]) else {
                 return try quarantine("unknown message id")
             }
             let dossier = message.string("dossier_id"), procedure = message.string("procedure")
+            let kind = MessageKind(rawValue: message.string("kind")) ?? .request
             guard procedure == receipt.procedure else {
                 return try quarantine("receipt for procedure \(receipt.procedure) answers a \(procedure) message")
             }
-            if receipt.status == .completed, let result = receipt.result, let rule = ProcedureKind.named(procedure)?.result {
+            do { try receipt.requireResult(answering: kind) } catch let error as ValidationError { return try quarantine(error.phrase) }
+            if kind != .void, receipt.status == .completed, let result = receipt.result, let rule = ProcedureKind.named(procedure)?.result {
                 do { try rule.check(result, rule.needsDossier ? try self.dossier(dossier) : nil, reference) } catch let error as ValidationError { return try quarantine(error.phrase) }
             }
             try database.run("INSERT INTO receipts(message_id, status, digest, body, source, received_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -44,22 +46,19 @@ extension Ledger {
                 return .recorded   // answers a message that a corrected resend has replaced
             }
             guard ProcedureState.answerable.contains(state) else { return .recorded }
-            let target: ProcedureState
-            switch receipt.status {
-            case .accepted:
-                guard state != .accepted else { return .recorded }
-                target = .accepted
-            case .completed: target = .completed
-            case .rejected: target = .rejected
-            }
+            // A void is settled by any answer: the dossier is cancelled whatever the agency says
+            // (a refusal is kept as the last error, for a person to follow up).
+            let target = ProcedureState.answered(receipt.status, kind: kind)
+            if target == state { return .recorded }
             try database.run("""
                 UPDATE procedures SET answered_at = COALESCE(answered_at, ?), sent_at = COALESCE(sent_at, ?), next_attempt_at = NULL,
                        last_error = CASE WHEN ? IS NULL THEN last_error ELSE ? END
                 WHERE dossier_id = ? AND code = ?
                 """, [.integer(now.seconds), .integer(now.seconds), SQLValue(receipt.reason), SQLValue(receipt.reason.map { "rejected: \($0)" }),
                       .text(dossier), .text(procedure)])
-            try transition(dossier: dossier, procedure: procedure, to: target, actor: actor, now: now, result: receipt.result,
-                           detail: [("message_id", .string(receipt.messageID))] + (receipt.reason.map { [("reason", JSON.string($0))] } ?? []))
+            try transition(dossier: dossier, procedure: procedure, to: target, actor: actor, now: now, result: kind == .void ? nil : receipt.result,
+                           detail: [("message_id", .string(receipt.messageID))] + (kind == .request ? [] : [("kind", JSON.string(kind.rawValue))])
+                               + (receipt.reason.map { [("reason", JSON.string($0))] } ?? []))
             return .applied(target.rawValue)
         }
     }

@@ -99,17 +99,25 @@ extension Ledger {
     /// returns the revoked signature's SHA-256.
     public func revokeSignedCopy(dossier id: String, reason: String, actor: String, now: Timestamp) throws -> String {
         try write {
-            guard let row = try database.queryFirst("""
-                SELECT id, signature_sha256 FROM signed_copies WHERE dossier_id = ? AND revoked_at IS NULL ORDER BY id DESC LIMIT 1
-                """, [.text(id)]) else { throw Failure(.notFound, "dossier \(id) has no signed copy to revoke") }
-            try database.run("UPDATE signed_copies SET revoked_at = ?, revocation_reason = ? WHERE id = ?",
-                             [.integer(now.seconds), .text(reason), row["id"]])
-            let hash = row.string("signature_sha256")
+            guard let hash = try revokeLiveCopy(dossier: id, reason: reason, now: now) else {
+                throw Failure(.notFound, "dossier \(id) has no signed copy to revoke")
+            }
             try transition(dossier: id, procedure: ProcedureKind.certificateCopy.code, to: .ready, actor: actor, now: now, detail: [
                 ("revoked", .object([("signature_sha256", .string(hash)), ("reason", .string(reason))])),
             ])
             return hash
         }
+    }
+
+    /// Marks the dossier's current signed copy revoked, if it has one, and returns its signature's
+    /// SHA-256; the caller moves certificate-copy on. Call inside `write`.
+    func revokeLiveCopy(dossier id: String, reason: String, now: Timestamp) throws -> String? {
+        guard let row = try database.queryFirst("""
+            SELECT id, signature_sha256 FROM signed_copies WHERE dossier_id = ? AND revoked_at IS NULL ORDER BY id DESC LIMIT 1
+            """, [.text(id)]) else { return nil }
+        try database.run("UPDATE signed_copies SET revoked_at = ?, revocation_reason = ? WHERE id = ?",
+                         [.integer(now.seconds), .text(reason), row["id"]])
+        return row.string("signature_sha256")
     }
 
     /// The revocation list verifiers use offline (`civlink.revocations/1`).

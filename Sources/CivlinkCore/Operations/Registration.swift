@@ -13,6 +13,13 @@ public enum Registration {
         return try ledger.register(declaration, actor: actor, now: now)
     }
 
+    /// Validates one declaration and records it as received through `channel`, for the officer
+    /// to decide: no register number yet, nothing sent.
+    public static func receive(_ data: Data, group: ProcedureGroup, channel: Channel, ledger: Ledger, actor: String, now: Timestamp) throws -> DossierRecord {
+        let declaration = try Declaration.parse(data, group: group, now: now, reference: ledger.reference)
+        return try ledger.receive(declaration, channel: channel, actor: actor, now: now)
+    }
+
     /// What a batch did.
     public struct BatchResult: Sendable {
         public var registered = 0
@@ -25,7 +32,8 @@ public enum Registration {
     /// passed to `refused` with its number and the good lines go on; `registered` gets each
     /// transaction's dossiers once committed. A read error ends the batch with an I/O failure
     /// after the lines before it.
-    public static func registerBatch(fd: Int32, group: ProcedureGroup, ledger: Ledger, actor: String, now: Timestamp,
+    /// With `intake`, each line is recorded as received through that channel instead of registered.
+    public static func registerBatch(fd: Int32, group: ProcedureGroup, intake: Channel? = nil, ledger: Ledger, actor: String, now: Timestamp,
                                      registered: ([DossierRecord]) throws -> Void,
                                      refused: (_ line: Int, _ error: any CivlinkError) -> Void) throws -> BatchResult {
         typealias Line = (number: Int, data: Data?)
@@ -60,7 +68,11 @@ public enum Registration {
                     do {
                         // A duplicate is found before anything is written; any other error aborts
                         // the transaction, so no savepoint is needed per line.
-                        dossiers.append(try ledger.register(declaration, actor: actor, now: now))
+                        if let intake {
+                            dossiers.append(try ledger.receive(declaration, channel: intake, actor: actor, now: now))
+                        } else {
+                            dossiers.append(try ledger.register(declaration, actor: actor, now: now))
+                        }
                     } catch let error as DuplicateError {
                         result.refused += 1
                         refused(line.number, error)

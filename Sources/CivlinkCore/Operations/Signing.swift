@@ -10,6 +10,9 @@ public enum Signing {
             guard dossier.commune == signer.commune else {
                 throw Failure(.permission, "dossier \(id) belongs to commune \(dossier.commune); the certificate is for commune \(signer.commune)")
             }
+            guard dossier.state == .registered else {
+                throw Failure(.refused, "dossier \(id) is \(dossier.state.rawValue); a copy is signed once the dossier is registered")
+            }
             if try ledger.hasLiveSignedCopy(dossier: id) {
                 throw Failure(.invalidInput, "dossier \(id) has a signed copy already; revoke it first to sign again")
             }

@@ -1,7 +1,19 @@
 
 /// What a report can be grouped by (combinable, in the order given).
 public enum ReportDimension: String, Sendable, CaseIterable {
-    case system, procedure, commune, month
+    case system, procedure, group, commune, month
+
+    /// Dimensions of a procedure, not of a whole record: rows grouped by one of them count the
+    /// systems' records (one per dossier and procedure), the others whole records (dossiers).
+    public var isProcedureLevel: Bool { self == .system || self == .procedure }
+}
+
+/// What a report row counts.
+public enum ReportUnit: String, Sendable {
+    /// One per dossier and procedure (a system's record; civil status counts the registration).
+    case procedures
+    /// One per dossier: the whole record.
+    case records
 }
 
 /// Which dossiers a report covers: those whose complete file reached the desk (`received_at`)
@@ -40,34 +52,46 @@ public struct ReportScope: Sendable {
     }
 }
 
-/// The figures of one report row. See civlink-report(1) for the exact definitions.
+/// The figures of one report row. See civlink-report(1) for the exact definitions; a row counts
+/// procedures or records (`ReportUnit`), with the same names.
 public struct ReportCounts: Sendable, Equatable {
-    /// Procedures planned for the period's dossiers.
+    /// Planned for the period's dossiers.
     public var planned = 0
-    /// Received by the procedure's system: civil status at registration, the others once sent.
+    /// Received by the system: civil status at reception, the others once sent.
     public var received = 0
-    /// Processed with the result returned: final state (done or completed).
+    /// Processed with the result returned (a record: registered, and every procedure processed).
     public var processed = 0
-    /// Received, no result yet, neither rejected nor stuck.
+    /// Received, no result yet, and not returned, refused, cancelled, rejected or stuck.
     public var pending = 0
-    /// Not final and the deadline's local day is over (at report time).
+    /// Returned to the declarant to complete, within the time to do so.
+    public var returned = 0
+    /// Refused by the officer, or not completed in time.
+    public var refused = 0
+    /// Closed by a cancellation (or dropped by an amendment).
+    public var cancelled = 0
+    /// Records with a procedure running against its deadline whose local day is over (at report
+    /// time), counted against the system that holds that procedure.
     public var overdue = 0
     public var rejected = 0
     public var stuck = 0
+    /// Registrations made later than the law allows after the birth or death.
+    public var late = 0
     /// Processed on or before the deadline's local day.
     public var onTime = 0
 
     public init() {}
 
-    public static let names = ["planned", "received", "processed", "pending", "overdue", "rejected", "stuck", "on_time"]
-    public var values: [Int] { [planned, received, processed, pending, overdue, rejected, stuck, onTime] }
+    public static let names = ["planned", "received", "processed", "pending", "returned", "refused", "cancelled", "overdue", "rejected",
+                               "stuck", "late", "on_time"]
+    public var values: [Int] { [planned, received, processed, pending, returned, refused, cancelled, overdue, rejected, stuck, late, onTime] }
+
+    init(values: [Int]) {
+        (planned, received, processed, pending, returned, refused) = (values[0], values[1], values[2], values[3], values[4], values[5])
+        (cancelled, overdue, rejected, stuck, late, onTime) = (values[6], values[7], values[8], values[9], values[10], values[11])
+    }
 
     static func + (a: ReportCounts, b: ReportCounts) -> ReportCounts {
-        var c = ReportCounts()
-        c.planned = a.planned + b.planned; c.received = a.received + b.received; c.processed = a.processed + b.processed
-        c.pending = a.pending + b.pending; c.overdue = a.overdue + b.overdue; c.rejected = a.rejected + b.rejected
-        c.stuck = a.stuck + b.stuck; c.onTime = a.onTime + b.onTime
-        return c
+        ReportCounts(values: zip(a.values, b.values).map(+))
     }
 }
 
@@ -85,14 +109,16 @@ public struct TimingFigure: Sendable {
     public let distribution: Distribution
 }
 
-/// A report: figures by the chosen dimensions, and timing figures, for one scope.
+/// A report: figures by the chosen dimensions, and timing figures, for one scope. The rows count
+/// `rowUnit`; the totals always count whole records (dossiers), as the national figures do.
 public struct Report: Sendable {
     public let scope: ReportScope
     public let dimensions: [ReportDimension]
     public let generatedAt: Timestamp
     public let rows: [ReportRow]
+    public let totals: ReportCounts
     public let timings: [TimingFigure]
-    public var totals: ReportCounts { rows.reduce(ReportCounts()) { $0 + $1.counts } }
+    public var rowUnit: ReportUnit { dimensions.contains(where: \.isProcedureLevel) ? .procedures : .records }
 }
 
 public struct OverdueProcedure: Sendable {
@@ -104,4 +130,7 @@ public struct OverdueProcedure: Sendable {
     public let deadline: CivilDate
     /// Working days since the deadline, counted on the ledger's calendar.
     public let workingDaysLate: Int
+    /// The system that holds it: the agency that has it, else civil status (not sent yet, or
+    /// waiting on a step of civil status), or the agency holding what it waits on.
+    public let heldBy: String
 }

@@ -31,6 +31,7 @@ extension Report {
             ("period", .object([("from", .string(scope.from.description)), ("to", .string(scope.to.description))])),
             ("scope", .object([("province", .optional(scope.province)), ("commune", .optional(scope.commune))])),
             ("by", .array(dimensions.map { .string($0.rawValue) })),
+            ("units", .object([("rows", .string(rowUnit.rawValue)), ("totals", .string(ReportUnit.records.rawValue))])),
             ("suppress_below", suppress.below > 1 ? .int(suppress.below) : .null),
             ("rows", .array(rowsJSON)),
             ("totals", .object(counts(totals))),

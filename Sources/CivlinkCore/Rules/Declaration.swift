@@ -139,6 +139,26 @@ extension Declaration {
         }
     }
 
+    /// Validates a corrected declaration of a stored dossier (an amendment or a completed file):
+    /// every rule again, and what fixes the dossier in its commune's register and starts its
+    /// statutory clock (province, commune, `received_at`) stays as it was.
+    public static func validateCorrection(_ json: JSON, of dossier: DossierRecord, now: Timestamp, reference: ReferenceData) throws -> Declaration {
+        guard case .object(var members) = json else { throw ValidationError("", "a declaration must be a JSON object") }
+        if let text = json["received_at"]?.stringValue, let given = Timestamp(text), given != dossier.receivedAt {
+            throw ValidationError("received_at", "cannot be corrected: the statutory clock started when the file was received")
+        }
+        for (field, stored) in [("province", dossier.province), ("commune", dossier.commune)] {
+            if let given = json[field], given != .string(stored) {
+                throw ValidationError(field, "cannot be corrected: the dossier belongs to this commune's register; cancel or refuse it and declare it where it belongs")
+            }
+        }
+        if json["received_at"] == nil || json["received_at"] == .null {
+            members.removeAll { $0.0 == "received_at" }
+            members.insert(("received_at", .string(dossier.receivedAt.description)), at: members.firstIndex { $0.0 == "province" } ?? 0)
+        }
+        return try validate(.object(members), group: dossier.group, now: max(now, dossier.receivedAt), reference: reference)
+    }
+
     private static func date(_ json: JSON, _ path: String) -> CivilDate {
         var node = json
         for key in path.split(separator: ".") { node = node[String(key)]! }

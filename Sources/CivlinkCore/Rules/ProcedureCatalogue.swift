@@ -40,6 +40,9 @@ public struct ProcedureKind: Sendable {
     let result: ResultRule?
     /// A plausible result for the simulator.
     let simulatedResult: (@Sendable (_ message: JSON, _ random: inout SeededRandom) -> JSON)?
+    /// A step of another record rather than a record of its own (the signed copy is the result
+    /// of the registration): reports do not count it as one of its system's records.
+    public var isStep = false
 
     /// True for procedures civlink sends to an agency.
     public var isSent: Bool { payload != nil }
@@ -78,6 +81,9 @@ extension ProcedureKind {
 
     public static func named(_ code: String) -> ProcedureKind? { all.first { $0.code == code } }
 
+    /// The registration procedures (one per group): a dossier's record in civil status.
+    public static let registrations: [ProcedureKind] = all.filter(\.isRegistration)
+
     public static let birthRegistration = ProcedureKind(
         code: "birth-registration", agency: .civilStatus, defaultDeadlineDays: 0, waitsOn: [], isRegistration: true,
         isPlanned: { _ in true }, deadlineFor: { _ in nil }, payload: nil, result: nil, simulatedResult: nil)
@@ -91,7 +97,7 @@ extension ProcedureKind {
     public static let certificateCopy = ProcedureKind(
         code: certificateCopyCode, agency: .civilStatus, defaultDeadlineDays: 0,
         waitsOn: ["birth-registration", "death-registration"], isRegistration: false,
-        isPlanned: { _ in true }, deadlineFor: { _ in nil }, payload: nil, result: nil, simulatedResult: nil)
+        isPlanned: { _ in true }, deadlineFor: { _ in nil }, payload: nil, result: nil, simulatedResult: nil, isStep: true)
 
     public static let personalID = ProcedureKind(
         code: "personal-id", agency: .population, defaultDeadlineDays: 1, waitsOn: ["birth-registration"],
@@ -101,7 +107,7 @@ extension ProcedureKind {
             var members: [(String, JSON)] = [
                 ("child", d["child"].picking(MessagePayload.childFields)), ("mother", d["mother"].picking(MessagePayload.parentFields)),
                 ("province_id_code", .optional(MessagePayload.idProvinceCode(for: context.dossier.province))),
-                ("registered_on", .string(context.dossier.registeredAt.localDate.description)),
+                ("registered_on", .optional(context.dossier.registeredAt?.localDate.description)),
             ]
             if d["father"] != nil { members.insert(("father", d["father"].picking(MessagePayload.parentFields)), at: 2) }
             return .object(members)

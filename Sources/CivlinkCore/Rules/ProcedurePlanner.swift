@@ -21,16 +21,23 @@ public struct ProcedurePlanner: Sendable {
         self.deadlineOverrides = deadlineOverrides
     }
 
-    public func plan(for declaration: Declaration) -> [PlannedProcedure] {
+    /// The plan of a declaration registered at once (`intake` false: the registration is done and
+    /// what waits only on it is ready) or received for the officer to decide (`intake` true: the
+    /// registration is ready, everything else waits on it). Deadlines count from `clockFrom`, the
+    /// moment the complete file reached the officer (default: the declaration's `received_at`).
+    public func plan(for declaration: Declaration, intake: Bool = false, clockFrom: Timestamp? = nil) -> [PlannedProcedure] {
         let kinds = ProcedureKind.of(declaration.group).filter { $0.isPlanned(declaration) }
-        let start = calendar.startDay(receivedAt: declaration.receivedAt)
+        let start = calendar.startDay(receivedAt: clockFrom ?? declaration.receivedAt)
         let planned = Set(kinds.map(\.code))
         let registrations = Set(kinds.filter(\.isRegistration).map(\.code))
         return kinds.map { kind in
             let limit = deadlineOverrides[kind.code] ?? kind.deadlineFor(declaration) ?? kind.defaultDeadlineDays
             let waitsOn = kind.waitsOn.filter(planned.contains)
-            // The registration is done at once; what waits only on it is ready at once.
-            let state: ProcedureState = kind.isRegistration ? .done : waitsOn.allSatisfy(registrations.contains) ? .ready : .waiting
+            // The registration is done at once; what waits only on it is ready at once. Received for
+            // a decision, the registration waits on the officer and everything else on it.
+            let state: ProcedureState
+            if intake { state = kind.isRegistration ? .ready : .waiting }
+            else { state = kind.isRegistration ? .done : waitsOn.allSatisfy(registrations.contains) ? .ready : .waiting }
             return PlannedProcedure(kind: kind, state: state, waitsOn: waitsOn, deadlineDays: limit,
                                     deadline: calendar.adding(workingDays: limit, to: start))
         }

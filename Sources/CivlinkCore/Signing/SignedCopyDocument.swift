@@ -21,9 +21,8 @@ public enum SignedCopy {
             ("document", .string(dossier.group == .birth ? "birth-certificate-extract" : "death-certificate-extract")),
             ("dossier", .string(dossier.id)), ("issue", .int(issue)),
             ("province", .string(dossier.province)), ("commune", .string(dossier.commune)),
-            ("register", .object([("book", .string(dossier.group.rawValue)), ("year", .int(dossier.registerYear)),
-                                  ("number", .int(dossier.registerNumber))])),
-            ("registered_at", .string(JWS.utcText(dossier.registeredAt))),
+            ("register", dossier.registerJSON),
+            ("registered_at", .optional(dossier.registeredAt.map(JWS.utcText))),
         ]
         if dossier.group == .birth {
             members.append(("child", pick(d["child"], ["full_name", "sex", "date_of_birth", "place_of_birth", "ethnicity", "nationality"])))

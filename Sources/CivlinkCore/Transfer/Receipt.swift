@@ -31,12 +31,21 @@ public struct Receipt: Sendable {
             guard let text = json["reason"]?.stringValue, !text.isEmpty else { throw ValidationError("reason", "a rejection needs a reason") }
             reason = text
         case .completed:
-            guard let r = json["result"], case .object = r else { throw ValidationError("result", "a completion needs a result object") }
+            // The answer to a void carries no result; what an answer to a request or an update
+            // needs is checked once the message it answers is known (`requireResult`).
             guard let rule = ProcedureKind.named(procedure)?.result else { throw ValidationError("procedure", "is not a procedure civlink sends") }
-            _ = try rule.schema.validate(r, path: "result")
-            try rule.check(r, nil, .embedded)
-            result = r
+            if let r = json["result"] {
+                guard case .object = r else { throw ValidationError("result", "a completion needs a result object") }
+                _ = try rule.schema.validate(r, path: "result")
+                try rule.check(r, nil, .embedded)
+                result = r
+            }
         }
         return Receipt(messageID: id, procedure: procedure, status: status, result: result, reason: reason)
+    }
+
+    /// A completion of a request or an update must carry its result.
+    func requireResult(answering kind: MessageKind) throws {
+        if status == .completed, kind != .void, result == nil { throw ValidationError("result", "a completion needs a result object") }
     }
 }

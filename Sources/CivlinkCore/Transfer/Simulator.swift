@@ -3,8 +3,8 @@ import Glibc
 
 /// A stand-in for the receiving systems, working on a spool directory: it reads each message in
 /// `outbox/`, answers a receipt in `inbox/` (the result its procedure's catalogue entry makes, or
-/// a rejection at the configured rate), and deduplicates by message id like a real receiver. For
-/// training and tests only.
+/// a rejection at the configured rate; an update gets a corrected result, a void a completion
+/// without one), and deduplicates by message id like a real receiver. For training and tests only.
 public struct AgencySimulator {
     public struct Options: Sendable {
         public var delaySeconds: Double = 0        // answer only messages at least this old
@@ -101,7 +101,8 @@ public struct AgencySimulator {
         ]
         if status == "rejected" {
             members.append(("reason", .string("simulated rejection: the receiving officer asks for a correction")))
-        } else if status == "completed" {
+        } else if status == "completed", message["kind"]?.stringValue != MessageKind.void.rawValue {
+            // A request or an update is answered with its (corrected) result; a void, with none.
             members.append(("result", AgencySimulator.result(procedure: procedure, message: message, random: &random)))
         }
         try Files.atomicWrite(Data(JSON.object(members).serialized().utf8), to: spool.inbox + "/\(id).\(status).json")

@@ -107,6 +107,8 @@ public final class TransferRunner {
         let agency: String
         let messageID: String
         let body: Data
+        /// The state the procedure moves to once the agency has the message.
+        let delivered: ProcedureState
     }
 
     /// Picks the next due procedures and gives each its message (created once, then reused).
@@ -115,8 +117,10 @@ public final class TransferRunner {
             var items: [Item] = []
             var dossiers: [String: DossierRecord] = [:]
             for due in try ledger.dueProcedures(agencies: endpoints.keys.sorted(), now: now, limit: options.batchSize) {
+                guard let delivered = ProcedureState.deliveries[due.state] else { continue }
                 if let id = due.messageID, let body = try ledger.messageBody(id) {
-                    items.append(Item(dossier: due.dossier, procedure: due.procedure, agency: due.agency, messageID: id, body: Data(body.utf8)))
+                    items.append(Item(dossier: due.dossier, procedure: due.procedure, agency: due.agency, messageID: id, body: Data(body.utf8),
+                                      delivered: delivered))
                     continue
                 }
                 let dossier = try dossiers[due.dossier] ?? ledger.dossier(due.dossier)
@@ -127,17 +131,18 @@ public final class TransferRunner {
                 let body: String
                 do {
                     let copy = procedure.waitsOn.contains(ProcedureKind.certificateCopy.code) ? try ledger.currentSignedCopy(dossier: due.dossier) : nil
-                    body = try MessageBuilder.build(messageID: id, supersedes: previous.first, dossier: dossier, procedure: procedure,
-                                                    signedCopy: copy, now: now).serialized()
+                    body = try MessageBuilder.build(messageID: id, kind: due.nextKind, supersedes: previous.first, dossier: dossier,
+                                                    procedure: procedure, signedCopy: copy, now: now).serialized()
                 } catch let error as CivlinkError {
                     // One dossier that cannot be sent (no signed copy, ...) must not hold up the others.
                     try recordFailure(dossier: due.dossier, procedure: due.procedure, messageID: nil,
                                       reason: "cannot build the message: \(error.phrase)", &report)
                     continue
                 }
-                try ledger.storeMessage(id: id, dossier: due.dossier, procedure: due.procedure, agency: due.agency, supersedes: previous.first,
-                                        body: body, now: now)
-                items.append(Item(dossier: due.dossier, procedure: due.procedure, agency: due.agency, messageID: id, body: Data(body.utf8)))
+                try ledger.storeMessage(id: id, kind: due.nextKind, dossier: due.dossier, procedure: due.procedure, agency: due.agency,
+                                        supersedes: previous.first, body: body, now: now)
+                items.append(Item(dossier: due.dossier, procedure: due.procedure, agency: due.agency, messageID: id, body: Data(body.utf8),
+                                  delivered: delivered))
             }
             return items
         }
@@ -194,7 +199,7 @@ public final class TransferRunner {
                 switch results[index]! {
                 case .delivered(let receipt):
                     try ledger.recordDelivered(dossier: item.dossier, procedure: item.procedure, messageID: item.messageID, now: now)
-                    try ledger.transition(dossier: item.dossier, procedure: item.procedure, to: .sent, actor: actor, now: now,
+                    try ledger.transition(dossier: item.dossier, procedure: item.procedure, to: item.delivered, actor: actor, now: now,
                                           detail: [("message_id", .string(item.messageID))])
                     report.sent += 1
                     if let receipt { receipts.append((receipt, "http:\(item.agency)")) }
