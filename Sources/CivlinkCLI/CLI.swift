@@ -17,6 +17,8 @@ public enum CLI {
         RegisterBirthCommand.self,
         RegisterDeathCommand.self,
         StatusCommand.self,
+        FindCommand.self,
+        SlipCommand.self,
         KeygenCommand.self,
         CACommand.self,
         SignCommand.self,

@@ -161,7 +161,7 @@ enum Completions {
         let names = (options + GlobalOptions.all).map(\.name).joined(separator: " ")
         out += "\(indent)if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W \"\(names)\" -- \"$cur\")); return; fi\n"
         switch positionals {
-        case .none: break
+        case .none, .text: break
         case .dossierIDs: out += "\(indent)COMPREPLY=($(compgen -W \"$(_civlink_ids)\" -- \"$cur\"))\n"
         case .files: out += "\(indent)COMPREPLY=($(compgen -f -- \"$cur\"))\n"
         case .agency, .shell:
@@ -251,7 +251,7 @@ enum Completions {
     static func zshSpecs(options: [OptionSpec], positionals: Positionals, first: Int) -> String {
         var specs = (options + GlobalOptions.all).map(zshOption)
         switch positionals {
-        case .none: break
+        case .none, .text: break
         case .dossierIDs: specs.append("'*:dossier:_civlink_ids'")
         case .files: specs.append("'*:file:_files'")
         case .agency, .shell: specs.append("'\(first):\(positionals == .agency ? "agency" : "shell"):(\(positionalChoices(positionals)!.joined(separator: " ")))'")
@@ -359,7 +359,7 @@ enum Completions {
 
     static func fishPositionals(_ positionals: Positionals, condition: String) -> String {
         switch positionals {
-        case .none: return ""
+        case .none, .text: return ""
         case .dossierIDs: return "complete -c civlink -n '\(condition)' -a '(__civlink_ids)'\n"
         case .files: return "complete -c civlink -n '\(condition)' -F\n"
         case .agency, .shell: return "complete -c civlink -n '\(condition)' -a '\(positionalChoices(positionals)!.joined(separator: " "))'\n"

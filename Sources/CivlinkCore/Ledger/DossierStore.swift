@@ -51,6 +51,7 @@ extension Ledger {
                     step.state.isFinal ? .integer(now.seconds) : .null,
                 ])
             }
+            try storeSearchKeys(dossier: id.text, group: declaration.group, declaration: declaration.normalised, results: [:], isNew: true)
             try appendEvent(dossier: id.text, at: now, actor: actor, kind: "registered", procedure: nil, detail: .object([
                 ("register", .object([("book", .string(declaration.group.rawValue)), ("year", .int(year)), ("number", .int(number))])),
                 ("procedures", .object(plan.map { ($0.kind.code, .string($0.state.rawValue)) })),

@@ -181,6 +181,23 @@ enum Migrations {
         ALTER TABLE signed_copies_v5 RENAME TO signed_copies;
         CREATE INDEX signed_copies_dossier ON signed_copies(dossier_id, id);
         """),
+        // 8 (search): the keys `civlink find` looks dossiers up by, written by one function
+        // (`storeSearchKeys`) at registration and whenever a dossier's persons change: personal
+        // ID numbers, names (whole, or as three variants that one typo leaves one of intact,
+        // see NameMatch), document numbers and references. Existing dossiers are indexed when the
+        // ledger is next opened read-write (`indexUnindexedDossiers`).
+        (8, """
+        CREATE TABLE search_keys(
+            key TEXT NOT NULL,
+            dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+            role TEXT NOT NULL,
+            name TEXT,
+            born TEXT,
+            PRIMARY KEY (key, dossier_id, role)
+        ) WITHOUT ROWID;
+        CREATE INDEX search_keys_dossier ON search_keys(dossier_id);
+        INSERT INTO settings(key, value) VALUES ('search.backfill', '1') ON CONFLICT(key) DO UPDATE SET value = '1';
+        """),
     ]
 
     static var latest: Int { all.map(\.version).max()! }

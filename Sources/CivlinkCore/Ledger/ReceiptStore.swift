@@ -60,6 +60,8 @@ extension Ledger {
                       .text(dossier), .text(procedure)])
             try transition(dossier: dossier, procedure: procedure, to: target, actor: actor, now: now, result: receipt.result,
                            detail: [("message_id", .string(receipt.messageID))] + (receipt.reason.map { [("reason", JSON.string($0))] } ?? []))
+            // A result may name a person (the child's personal ID number): the search index follows.
+            if target == .completed, receipt.result != nil { try refreshSearchKeys(dossier: dossier) }
             return .applied(target.rawValue)
         }
     }
