@@ -24,8 +24,8 @@ public enum CertificateCopyPage {
         let provinceCode = copy["province"]?.stringValue ?? ""
         let province = reference.provinces.byIDCode.values.first { $0.unit2025 == provinceCode }?.unit2025Name ?? provinceCode
         func value(_ json: JSON?, _ key: String) -> String { json?[key]?.stringValue ?? "" }
-        func row(_ label: String, _ text: String) -> String {
-            text.isEmpty ? "" : "<tr><th>\(e(label))</th><td>\(e(text))</td></tr>"
+        func row(_ label: String, _ text: String, hash: Bool = false) -> String {
+            text.isEmpty ? "" : "<tr><th>\(e(label))</th><td\(hash ? " class=\"hash\"" : "")>\(e(text))</td></tr>"
         }
         func date(_ text: String) -> String { CivilDate(text).map { "\(text) (\(HTMLPage.vietnameseDate($0)))" } ?? text }
         var rows: [String] = []
@@ -65,30 +65,30 @@ public enum CertificateCopyPage {
         <table class="facts">
         \(row("Signed by", signer))
         \(row("Signing time", signature.signedAt.shortDescription + " (UTC+7), " + JWS.utcText(signature.signedAt)))
-        \(row("Certificate SHA-256", signature.certificateSHA256 ?? ""))
-        \(row("Signature SHA-256", signature.signatureSHA256))
+        \(row("Certificate SHA-256", signature.certificateSHA256 ?? "", hash: true))
+        \(row("Signature SHA-256", signature.signatureSHA256, hash: true))
         </table>
         <div class="qr">\(qr)</div>
         </div>
         <h2>Checking this paper</h2>
-        <p>This page is a printed rendering of the electronic copy above, which the officer named signed with a certificate of the \
-        province's certification authority. The paper itself carries no signature. To check it, obtain the electronic copy \
-        (a civlink.signed-copy/1 file) from the commune or the person it was issued to, verify it offline against the province's CA \
-        certificate and revocation list, and compare: the QR code holds the dossier, the issue number, the signing time (UTC) and \
-        the SHA-256 of the signature, which must equal those of the verified copy, and the facts above must equal the copy's.</p>
+        <p>This paper renders an electronic copy signed by the officer named above; the paper itself carries no signature. \
+        To check it, obtain the electronic copy (a civlink.signed-copy/1 file) from the commune or its holder and verify it \
+        offline against the province's CA certificate and revocation list. The QR code holds the dossier, the issue, the \
+        signing time (UTC) and the signature's SHA-256: they, and the facts above, must equal the verified copy's.</p>
         <p class="small">QR code text: <code>\(e(payload))</code></p>
         """
         let style = """
         header { display: flex; justify-content: space-between; gap: 6mm; text-align: center; font-weight: bold; }
         header .u { text-decoration: underline; }
-        h1 { text-align: center; font-size: 1.6em; margin: 8mm 0 5mm; }
+        h1 { text-align: center; font-size: 1.6em; margin: \(paper == .a4 ? "8mm 0 5mm" : "4mm 0 3mm"); }
         h1 .en { display: block; font-size: 0.55em; font-weight: normal; margin-top: 1mm; }
-        h2 { font-size: 1.1em; margin: 5mm 0 2mm; border-bottom: 0.3mm solid #000; }
+        h2 { font-size: 1.1em; margin: \(paper == .a4 ? "5mm 0 2mm" : "3mm 0 1.5mm"); border-bottom: 0.3mm solid #000; }
         table.facts th { width: 38%; background: #f2f2f2; }
         .signature { display: flex; gap: 5mm; align-items: flex-start; }
         .signature table { flex: 1 1 auto; }
-        .signature td { font-size: 0.9em; }
-        .qr { flex: 0 0 45mm; width: 45mm; }
+        .signature td { font-size: 0.85em; }
+        .hash { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 0.8em; }
+        .qr { flex: 0 0 \(paper == .a4 ? 45 : 32)mm; width: \(paper == .a4 ? 45 : 32)mm; }
         p { margin: 1.5mm 0; text-align: justify; }
         .small { font-size: 0.8em; text-align: left; }
         code { font-size: 0.9em; overflow-wrap: anywhere; }

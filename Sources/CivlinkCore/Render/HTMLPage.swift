@@ -39,7 +39,7 @@ public struct HTMLPage: Sendable {
         @page { size: \(paper.rawValue.uppercased()) portrait; margin: \(margin)mm; }
         * { box-sizing: border-box; }
         html, body { margin: 0; padding: 0; background: #fff; color: #000; }
-        body { font-family: "Times New Roman", "Liberation Serif", "DejaVu Serif", "Noto Serif", serif; font-size: \(paper == .a4 ? 12 : 10.5)pt; line-height: 1.35; }
+        body { font-family: "Times New Roman", "Liberation Serif", "DejaVu Serif", "Noto Serif", serif; font-size: \(paper == .a4 ? 12 : 9)pt; line-height: \(paper == .a4 ? 1.35 : 1.25); }
         .sheet { width: \(width - 2 * margin)mm; min-height: \(height - 2 * margin)mm; margin: 0 auto; overflow-wrap: anywhere; }
         @media screen { body { background: #ddd; padding: 8mm 0; } .sheet { background: #fff; padding: \(margin)mm; width: \(width)mm; min-height: \(height)mm; box-shadow: 0 0 3mm #999; } }
         @media print { .sheet { page-break-after: avoid; break-inside: avoid; } }

@@ -88,20 +88,21 @@ public enum ReceiptSlip {
         header { display: flex; justify-content: space-between; gap: 3mm; text-align: center; font-weight: bold; font-size: \(paper == .a5 ? "0.8em" : "0.95em"); }
         header .u { text-decoration: underline; }
         .issuer { flex: 0 0 45%; } .motto { flex: 0 0 52%; }
-        h1 { text-align: center; font-size: 1.3em; margin: 5mm 0 3mm; }
+        h1 { text-align: center; font-size: 1.25em; margin: \(paper == .a4 ? "6mm 0 4mm" : "3mm 0 2mm"); }
         .code-block { display: flex; gap: 4mm; align-items: flex-start; }
         .facts { flex: 1 1 auto; min-width: 0; }
         .facts p { margin: 0 0 1.5mm; }
         .code { font-size: 1.15em; }
-        .qr { flex: 0 0 30mm; width: 30mm; text-align: center; }
+        .qr { flex: 0 0 \(paper == .a4 ? 35 : 27)mm; width: \(paper == .a4 ? 35 : 27)mm; text-align: center; }
         .qr-caption { font-size: 0.8em; }
         .nowrap { white-space: nowrap; }
-        table { margin: 3mm 0; }
-        p { margin: 1.5mm 0; }
-        .signatures { display: flex; justify-content: space-between; text-align: center; margin-top: 5mm; break-inside: avoid; }
+        table { margin: \(paper == .a4 ? 3 : 2)mm 0; }
+        th, td { padding: 0.6mm 1.2mm; }
+        p { margin: \(paper == .a4 ? 1.5 : 1)mm 0; }
+        .signatures { display: flex; justify-content: space-between; text-align: center; margin-top: \(paper == .a4 ? 6 : 3)mm; break-inside: avoid; }
         .signatures > div { flex: 0 0 48%; }
-        .space { height: 14mm; }
-        .printed { font-size: 0.8em; color: #333; margin-top: 4mm; }
+        .space { height: \(paper == .a4 ? 20 : 11)mm; }
+        .printed { font-size: 0.8em; color: #333; margin-top: 2mm; }
         """
         return HTMLPage(title: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả \(dossier.id)", language: "vi", paper: paper, style: style, body: body)
     }
