@@ -112,13 +112,17 @@ final class SearchTests: XCTestCase {
     }
 
     func testDossiersRegisteredBeforeTheIndexAreIndexedOnTheFirstSearch() throws {
-        let (fixture, birth, twin, _) = try fixture()
-        try fixture.ledger.write {
-            try fixture.ledger.database.run("DELETE FROM search_keys")
-            try fixture.ledger.storeSetting(Ledger.searchBackfillSetting, "1")
-        }
-        XCTAssertEqual(ids(try find(fixture, .name("Tran Thi Binh"))), [birth, twin])
-        XCTAssertNil(try fixture.ledger.setting(Ledger.searchBackfillSetting))
+        let (fixture, birth, twin, death) = try fixture()
+        // The ledger as a civlink before migration 8 left it.
+        try fixture.ledger.database.execute("DROP TABLE search_keys; PRAGMA user_version = 5;")
+        let reopened = try Ledger(path: fixture.ledger.path)
+        XCTAssertEqual(try reopened.schemaVersion, Migrations.latest)
+        XCTAssertEqual(try reopened.setting(Ledger.searchBackfillSetting), "0")
+        XCTAssertEqual(Set(try reopened.find(.name("Tran Thi Binh"), limit: 50, actor: "a", now: now).found.map(\.id)), [birth, twin])
+        XCTAssertEqual(Set(try reopened.find(.personalID("040058000789"), limit: 50, actor: "a", now: now).found.map(\.id)), [death])
+        XCTAssertNil(try reopened.setting(Ledger.searchBackfillSetting))
+        // A new ledger has nothing to index.
+        XCTAssertNil(try LedgerFixture().ledger.setting(Ledger.searchBackfillSetting))
     }
 
     /// Every single typo (insertion, deletion, substitution, swap of neighbours) at every position

@@ -196,7 +196,7 @@ enum Migrations {
             PRIMARY KEY (key, dossier_id, role)
         ) WITHOUT ROWID;
         CREATE INDEX search_keys_dossier ON search_keys(dossier_id);
-        INSERT INTO settings(key, value) VALUES ('search.backfill', '1') ON CONFLICT(key) DO UPDATE SET value = '1';
+        INSERT INTO settings(key, value) SELECT 'search.backfill', '0' WHERE EXISTS (SELECT 1 FROM dossiers);
         """),
     ]
 

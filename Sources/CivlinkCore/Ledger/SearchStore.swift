@@ -24,19 +24,16 @@ extension Ledger {
     }
 
     /// Indexes the dossiers registered before the search index existed (migration 8 asks for it
-    /// once), a few thousand per transaction.
+    /// when the ledger held dossiers), in rowid order, 2000 per transaction; the setting holds the
+    /// last rowid done, so an interrupted backfill goes on where it stopped.
     func indexUnindexedDossiers() throws {
-        guard try setting(Ledger.searchBackfillSetting) != nil else { return }
-        while true {
-            let done = try write { () -> Bool in
-                let ids = try database.query("""
-                    SELECT id FROM dossiers d WHERE NOT EXISTS (SELECT 1 FROM search_keys s WHERE s.dossier_id = d.id) LIMIT 2000
-                    """).map { $0.string("id") }
-                for id in ids { try refreshSearchKeys(dossier: id) }
-                if ids.count < 2000 { try storeSetting(Ledger.searchBackfillSetting, nil) }
-                return ids.count < 2000
+        while let progress = try setting(Ledger.searchBackfillSetting) {
+            try write {
+                let rows = try database.query("SELECT rowid AS n, id FROM dossiers WHERE rowid > ? ORDER BY rowid LIMIT 2000",
+                                              [.integer(Int64(progress) ?? 0)])
+                for row in rows { try refreshSearchKeys(dossier: row.string("id")) }
+                try storeSetting(Ledger.searchBackfillSetting, rows.count < 2000 ? nil : "\(rows.last!["n"].int64 ?? 0)")
             }
-            if done { return }
         }
     }
 

@@ -8,10 +8,10 @@ import Glibc
 public final class Condition<State: Sendable>: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var state: State
+    private let state = UnsafeMutablePointer<State>.allocate(capacity: 1)
 
     public init(_ initial: State) {
-        state = initial
+        state.initialize(to: initial)
         pthread_mutex_init(mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
@@ -26,14 +26,34 @@ public final class Condition<State: Sendable>: @unchecked Sendable {
         pthread_mutex_destroy(mutex)
         condition.deallocate()
         mutex.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     /// Runs `body` with the lock held; `body` may wait on the `Waiter` (which releases the lock
     /// while it waits) and wake the others.
-    public func withLock<T>(_ body: (inout State, Waiter) throws -> T) rethrows -> T {
+    ///
+    /// `body` reaches the state through `Locked`, which reads and writes the shared storage at
+    /// each access, never an `inout` copy: an `inout` parameter is exclusive for the whole call,
+    /// so an optimised build may keep it in registers across `wait()` and never see what another
+    /// thread changed meanwhile (and write its stale copy back at the end), which lost every
+    /// batch of `register --batch` in release builds.
+    public func withLock<T>(_ body: (Locked, Waiter) throws -> T) rethrows -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        return try body(&state, Waiter(mutex: mutex, condition: condition))
+        return try body(Locked(pointer: state), Waiter(mutex: mutex, condition: condition))
+    }
+
+    /// The guarded state inside `withLock`: `state.items`, `state.closed = true`, each a fresh
+    /// access to the shared storage.
+    @dynamicMemberLookup
+    public struct Locked {
+        fileprivate let pointer: UnsafeMutablePointer<State>
+
+        public subscript<Value>(dynamicMember key: WritableKeyPath<State, Value>) -> Value {
+            get { pointer.pointee[keyPath: key] }
+            nonmutating set { pointer.pointee[keyPath: key] = newValue }
+        }
     }
 
     /// What a locked section may do besides changing the state.
