@@ -5,8 +5,8 @@
 #   bench/find.sh [N] [QUERIES]      # default 1000000 dossiers, 200 queries of each kind; KEEP=1 keeps the ledger
 #
 # The ledger is made the way a commune makes it: `civlink register-birth --batch` of generated
-# declarations with Vietnamese names distributed as they are (bench/gen-people.py), which writes
-# the search index as it registers. Each query is a whole process on both sides: `civlink find`
+# declarations with Vietnamese names distributed as they are (bench/gen-people.py), in batches
+# of 100,000, which writes the search index as it registers. Each query is a whole process on both sides: `civlink find`
 # (open the ledger, look the keys up, read the dossiers found, append the search event, commit)
 # against `sqlite3` running the query civlink runs (the index look-ups and the dossiers they
 # reach). Names are searched as typed, half of them with one typo; the name's index keys for the
@@ -28,8 +28,15 @@ now() { date +%s.%N; }
 echo "generating and registering $n births ..." >&2
 python3 "$here/gen-people.py" "$n" "$work/mothers.jsonl" > "$work/births.jsonl"
 "$civlink" init --ledger "$db" >/dev/null
+# In batches of 100,000 lines, as a province would load its communes' backlog: one very long
+# batch keeps the write-ahead log growing (each transaction rewrites most index pages and a
+# checkpoint never catches up with the writer), and each process checkpoints it when it ends.
+split -l 100000 -d -a 3 "$work/births.jsonl" "$work/part-"
 t0=$(now)
-"$civlink" register-birth --batch --ledger "$db" "$work/births.jsonl" > /dev/null
+for part in "$work"/part-*; do
+  "$civlink" register-birth --batch --ledger "$db" "$part" > /dev/null
+  rm "$part"
+done
 t1=$(now)
 echo "registered in $(echo "$t1 - $t0" | bc) s; $(sqlite3 "$db" 'SELECT count(*) FROM search_keys') index rows; $(du -h "$db" | cut -f1)" >&2
 

@@ -74,10 +74,13 @@ extension Ledger {
                 let key = SearchKey(key: row.string("key"), role: row.string("role"), name: row["name"].string, born: row["born"].string)
                 guard let distance = query.distance(of: key) else { return }
                 let id = row.string("dossier_id")
-                if let index = matches[id]?.firstIndex(where: { $0.role == key.role }) {
-                    matches[id]![index].distance = min(matches[id]![index].distance, distance)
-                } else {
-                    matches[id, default: []].append((key.role, distance))
+                // One person may hold two roles (the father who declared the birth).
+                for role in key.role.split(separator: ",").map(String.init) {
+                    if let index = matches[id]?.firstIndex(where: { $0.role == role }) {
+                        matches[id]![index].distance = min(matches[id]![index].distance, distance)
+                    } else {
+                        matches[id, default: []].append((role, distance))
+                    }
                 }
             }
             var found: [FoundDossier] = []

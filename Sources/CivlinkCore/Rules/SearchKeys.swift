@@ -115,18 +115,28 @@ public enum SearchKeys {
     }
 
     /// Every index row of a dossier. `results` maps procedure codes to the results returned
-    /// (the child's personal ID number comes back from the population database).
+    /// (the child's personal ID number comes back from the population database). A declarant
+    /// who is the father or the mother (the same personal ID number and name) is one person with
+    /// two roles (`father,declarant`), indexed once.
     public static func of(group: ProcedureGroup, declaration d: JSON, results: [String: JSON]) -> [SearchKey] {
-        var keys: [SearchKey] = []
-        for role in persons(group) {
+        var persons: [(roles: [String], id: String?, name: String?, born: String?)] = []
+        for role in self.persons(group) {
             guard let person = d[role] else { continue }
             var id = person["personal_id"]?.stringValue
             if role == "child" { id = results[ProcedureKind.personalID.code]?["personal_id"]?.stringValue }
-            if let id { keys.append(SearchKey(key: personalIDKey(id), role: role, name: nil, born: nil)) }
-            if let full = person["full_name"]?.stringValue {
-                let name = TextRules.comparisonKey(full)
-                let born = person["date_of_birth"]?.stringValue
-                for key in NameMatch.indexKeys(name) { keys.append(SearchKey(key: key, role: role, name: name, born: born)) }
+            let name = person["full_name"]?.stringValue.map(TextRules.comparisonKey)
+            if role == "declarant", let id, let same = persons.firstIndex(where: { $0.id == id && $0.name == name }) {
+                persons[same].roles.append(role)
+                continue
+            }
+            persons.append(([role], id, name, person["date_of_birth"]?.stringValue))
+        }
+        var keys: [SearchKey] = []
+        for person in persons {
+            let role = person.roles.joined(separator: ",")
+            if let id = person.id { keys.append(SearchKey(key: personalIDKey(id), role: role, name: nil, born: nil)) }
+            if let name = person.name {
+                for key in NameMatch.indexKeys(name) { keys.append(SearchKey(key: key, role: role, name: name, born: person.born)) }
             }
         }
         let document = group == .birth ? d["medical_birth_certificate"]?["number"] : d["death_notice"]?["number"]
