@@ -69,7 +69,7 @@ complete -c civlink -n __civlink_needs_command -a ca -d 'A province CA for small
 complete -c civlink -n __civlink_needs_command -a sign -d 'Sign a dossiers certificate copy (JWS with the officers certificate chain), or every pending one.'
 complete -c civlink -n __civlink_needs_command -a verify -d 'Verify a signed copy offline: payload, signature, chain, validity at signing time, key usage, revocation.'
 complete -c civlink -n __civlink_needs_command -a revoke -d 'Revoke a dossiers signed copy with a reason, or export the revocation list for verifiers.'
-complete -c civlink -n __civlink_needs_command -a copy -d 'Print dossiers current signed copies, byte for byte as signed, one a line, e.g. to send them again; or one as a printable page.'
+complete -c civlink -n __civlink_needs_command -a copy -d 'Print dossiers current signed copies, byte for byte as signed, one a line, e.g. to send them again.'
 complete -c civlink -n __civlink_needs_command -a audit -d 'Check the ledgers hash-chained history: report the first event modified, deleted, inserted or reordered.'
 complete -c civlink -n __civlink_needs_command -a transfer -d 'Send every ready procedure to its agency and ingest receipts (cron-friendly, safe every minute).'
 complete -c civlink -n __civlink_needs_command -a agency -d 'Configure how civlink reaches each receiving system (spool or HTTP), check it, or simulate it.'

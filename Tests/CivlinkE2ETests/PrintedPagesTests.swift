@@ -153,6 +153,8 @@ final class PrintedPagesTests: XCTestCase {
         try check("death-slip.html", paper: "a4", qr: death, texts: [
             "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Đăng ký khai tử", "Xóa đăng ký thường trú", "Giải quyết trợ cấp mai táng", "Lê Thị Hoa",
         ], in: box)
+        try box.ok("slip", death, "--paper", "a5", "--out", "death-slip-a5.html")
+        try check("death-slip-a5.html", paper: "a5", qr: death, texts: ["Đăng ký khai tử", "Lê Văn Dũng"], in: box)
         // The same page on standard output; an existing file is not replaced.
         XCTAssertEqual(try box.ok("slip", birth).stdout, try String(contentsOfFile: box.path("birth-slip.html"), encoding: .utf8))
         XCTAssertEqual(try box.run("slip", birth, "--out", "birth-slip.html").status, 73)
@@ -174,6 +176,8 @@ final class PrintedPagesTests: XCTestCase {
             "TRÍCH LỤC KHAI SINH", "Birth Certificate Extract", "Nguyễn Thị Ánh", "Trần Thị Bình", "Bệnh viện Sản Nhi Nghệ An",
             signer["officer"] as! String, verified["signature_sha256"] as! String,
         ], in: box)
+        try box.ok("copy", birth, "--html", "--paper", "a5", "--out", "birth-copy-a5.html")
+        try check("birth-copy-a5.html", paper: "a5", qr: qr, texts: ["TRÍCH LỤC KHAI SINH", "Nguyễn Văn Cường"], in: box)
         try box.ok("copy", death, "--html", "--paper", "a5", "--out", "death-copy.html")
         let deathVerified = try box.ok("verify", "-", "--trust", box.path("ca/ca.pem"), "--format", "json", stdin: try box.ok("copy", death).stdout).json()
         try check("death-copy.html", paper: "a5", qr: "civlink-copy/1;dossier=\(death);issue=1;signed=\(deathVerified["signed_at"] as? String ?? "");signature-sha256=\(deathVerified["signature_sha256"] as! String)",

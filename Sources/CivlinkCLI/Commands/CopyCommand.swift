@@ -3,7 +3,7 @@ import FoundationEssentials
 
 enum CopyCommand: Command {
     static let spec = CommandSpec(
-        "copy", summary: "Print dossiers' current signed copies, byte for byte as signed, one a line, e.g. to send them again; or one as a printable page.",
+        "copy", summary: "Print dossiers' current signed copies, byte for byte as signed, one a line, e.g. to send them again.",
         usage: ["civlink copy ID... [--out FILE]", "civlink copy ID --html [--paper a4|a5] [--out FILE]"],
         options: [
             .value("--out", "FILE", .file, "with one ID: write the signed copy (or the page) here instead of standard output"),

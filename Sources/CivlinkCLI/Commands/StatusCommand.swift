@@ -40,10 +40,10 @@ enum StatusCommand: Command {
         guard invocation.positionals.count == 1 else { throw UsageError("status needs one dossier id, or --list") }
         let id = try DossierID(parsing: invocation.positionals[0])
         if view == "--public" {
-            let dossier = try ledger.dossier(id.text)
+            let view = PublicStatus.json(try ledger.dossier(id.text), now: now)
             switch invocation.format() {
-            case .json: try invocation.line(PublicStatus.json(dossier, now: now))
-            default: try showPublic(dossier, now: now, invocation)
+            case .json: try invocation.line(view)
+            default: try showPublic(view, invocation)
             }
             return .ok
         }
@@ -128,20 +128,23 @@ enum StatusCommand: Command {
         })
     }
 
-    /// The public view as text: the same fields as `PublicStatus.json`, nothing more.
-    private static func showPublic(_ dossier: DossierRecord, now: Timestamp, _ invocation: Invocation) throws {
-        let view = PublicStatus.json(dossier, now: now)
+    /// The public view as text, printed from `PublicStatus.json` and nothing else, so the table
+    /// can carry no more than the JSON.
+    private static func showPublic(_ view: JSON, _ invocation: Invocation) throws {
         func label(_ text: String) -> String {
             let shown = invocation.heading(text)
             return shown + String(repeating: " ", count: max(1, 11 - shown.count))
         }
-        try invocation.line(label("dossier") + "\(dossier.id) (\(dossier.group.rawValue), catalogue \(dossier.group.catalogueCode))")
-        try invocation.line(label("received") + "\(dossier.receivedAt.shortDescription), commune \(dossier.commune), province \(dossier.province)")
-        try invocation.line(label("state") + (view["state_text"]?.stringValue ?? ""))
-        try invocation.line(label("as of") + now.shortDescription)
+        func text(_ json: JSON?, _ key: String) -> String { json?[key]?.stringValue ?? "" }
+        func time(_ json: JSON?, _ key: String) -> String { Timestamp(text(json, key))?.shortDescription ?? text(json, key) }
+        try invocation.line(label("dossier") + "\(text(view, "id")) (\(text(view, "group")), catalogue \(text(view, "catalogue_code")))")
+        try invocation.line(label("received") + "\(time(view, "received_at")), commune \(text(view, "commune")), province \(text(view, "province"))")
+        try invocation.line(label("state") + text(view, "state_text"))
+        try invocation.line(label("as of") + time(view, "as_of"))
         try invocation.line("")
-        let rows = dossier.procedures.map { p in
-            [p.code, p.agency, PublicStatus.label(p.state), p.since.shortDescription, p.deadline.description, p.isOverdue(now: now) ? "OVERDUE" : "no"]
+        let rows = (view["procedures"]?.arrayValue ?? []).map { p in
+            [text(p, "code"), text(p, "agency"), text(p, "state_text"), time(p, "since"), text(p, "deadline"),
+             p["overdue"] == .bool(true) ? "OVERDUE" : "no"]
         }
         try invocation.table(["PROCEDURE", "AGENCY", "STATE", "SINCE", "DEADLINE", "OVERDUE"], rows).forEach(invocation.line)
     }

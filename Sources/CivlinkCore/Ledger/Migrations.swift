@@ -187,7 +187,7 @@ enum Migrations {
         // see NameMatch), document numbers and references. Existing dossiers are indexed when the
         // ledger is next opened read-write (`indexUnindexedDossiers`).
         (8, """
-        CREATE TABLE search_keys(
+        CREATE TABLE IF NOT EXISTS search_keys(
             key TEXT NOT NULL,
             dossier_id TEXT NOT NULL REFERENCES dossiers(id),
             role TEXT NOT NULL,
@@ -195,8 +195,8 @@ enum Migrations {
             born TEXT,
             PRIMARY KEY (key, dossier_id, role)
         ) WITHOUT ROWID;
-        CREATE INDEX search_keys_dossier ON search_keys(dossier_id);
-        INSERT INTO settings(key, value) SELECT 'search.backfill', '0' WHERE EXISTS (SELECT 1 FROM dossiers);
+        CREATE INDEX IF NOT EXISTS search_keys_dossier ON search_keys(dossier_id);
+        INSERT OR IGNORE INTO settings(key, value) SELECT 'search.backfill', '0' WHERE EXISTS (SELECT 1 FROM dossiers);
         """),
     ]
 
