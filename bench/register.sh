@@ -6,7 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 n=${1:-100000}
-swift build -c release --package-path "$here/.." >/dev/null
+swift build -c release --package-path "$here/.." --product civlink >/dev/null
 civlink="$(swift build -c release --package-path "$here/.." --show-bin-path)/civlink"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
