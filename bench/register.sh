@@ -22,13 +22,15 @@ t1=$(now)
 registered=$(wc -l < "$work/dossiers.jsonl")
 [ "$registered" -eq "$n" ] || { echo "only $registered of $n registered" >&2; exit 1; }
 
-# Baseline: the sqlite3 CLI inserting the very same rows into a fresh ledger in one transaction.
+# Baseline: the sqlite3 CLI inserting the very same rows (dossiers, procedures, events, search
+# keys) into a fresh ledger in one transaction.
 "$civlink" init --ledger "$work/baseline.db" >/dev/null
 {
   echo "BEGIN;"
   sqlite3 "$work/civlink.db" ".mode insert dossiers" "SELECT * FROM dossiers;"
   sqlite3 "$work/civlink.db" ".mode insert procedures" "SELECT * FROM procedures;"
   sqlite3 "$work/civlink.db" ".mode insert events" "SELECT * FROM events;"
+  sqlite3 "$work/civlink.db" ".mode insert search_keys" "SELECT * FROM search_keys;"
   echo "COMMIT;"
 } > "$work/rows.sql"
 t2=$(now)

@@ -32,7 +32,7 @@ _civlink() {
     while ((i < COMP_CWORD)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --format|--ledger|--actor|--holidays|--channel|--missing|--reason|--state|--dossier-state|--group|--commune|--out|--type|--bits|--csr|--officer|--role|--dir|--name|--province|--days|--valid-from|--key|--cert|--trust|--revoked|--retry|--procedure|--max-attempts|--concurrency|--backoff|--spool|--url|--token-file|--client-cert|--client-key|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--by|--chart|--suppress-below) ((i += 2)); continue ;;
+            --format|--ledger|--actor|--holidays|--channel|--missing|--reason|--state|--dossier-state|--group|--commune|--id|--name|--born|--document|--reference|--limit|--out|--paper|--type|--bits|--csr|--officer|--role|--dir|--province|--days|--valid-from|--key|--cert|--trust|--revoked|--retry|--procedure|--max-attempts|--concurrency|--backoff|--spool|--url|--token-file|--client-cert|--client-key|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--by|--chart|--suppress-below) ((i += 2)); continue ;;
             -*) ((i++)); continue ;;
         esac
         if [ -z "$cmd" ]; then cmd=$w
@@ -45,7 +45,7 @@ _civlink() {
             --ledger|--holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             --actor) return ;;
         esac
-        COMPREPLY=($(compgen -W "init register-birth register-death receive-birth receive-death register return supplement refuse amend cancel status keygen ca sign verify revoke copy audit transfer agency report backup doctor --ledger --actor --holidays --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "init register-birth register-death receive-birth receive-death register return supplement refuse amend cancel status find slip keygen ca sign verify revoke copy audit transfer agency report backup doctor --ledger --actor --holidays --help --version" -- "$cur"))
         return
     fi
     case $cmd in
@@ -165,7 +165,33 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --list --state --dossier-state --group --commune --overdue --stuck --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --list --state --dossier-state --group --commune --overdue --stuck --public --redact --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
+            ;;
+        find)
+            case $prev in
+                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --id) return ;;
+                --name) return ;;
+                --born) return ;;
+                --document) return ;;
+                --reference) return ;;
+                --limit) return ;;
+                --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --actor) return ;;
+                --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+            esac
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --id --name --born --document --reference --limit --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            ;;
+        slip)
+            case $prev in
+                --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --paper) COMPREPLY=($(compgen -W "a4 a5" -- "$cur")); return ;;
+                --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --actor) return ;;
+                --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+            esac
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--out --paper --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
             ;;
         keygen)
@@ -264,11 +290,12 @@ _civlink() {
         copy)
             case $prev in
                 --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --paper) COMPREPLY=($(compgen -W "a4 a5" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--out --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--out --html --paper --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
             ;;
         audit)

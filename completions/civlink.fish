@@ -12,7 +12,7 @@ function __civlink_words
             continue
         end
         switch $t
-            case --format --ledger --actor --holidays --channel --missing --reason --state --dossier-state --group --commune --out --type --bits --csr --officer --role --dir --name --province --days --valid-from --key --cert --trust --revoked --retry --procedure --max-attempts --concurrency --backoff --spool --url --token-file --client-cert --client-key --timeout --delay --failure-rate --rejection-rate --watch --seed --from --to --by --chart --suppress-below
+            case --format --ledger --actor --holidays --channel --missing --reason --state --dossier-state --group --commune --id --name --born --document --reference --limit --out --paper --type --bits --csr --officer --role --dir --province --days --valid-from --key --cert --trust --revoked --retry --procedure --max-attempts --concurrency --backoff --spool --url --token-file --client-cert --client-key --timeout --delay --failure-rate --rejection-rate --watch --seed --from --to --by --chart --suppress-below
                 set skip 1
             case '-*'
             case '*'
@@ -70,6 +70,8 @@ complete -c civlink -n __civlink_needs_command -a refuse -d 'Refuse a received o
 complete -c civlink -n __civlink_needs_command -a amend -d 'Correct a dossier: the changes kept in its history, the copy revoked, updates to the agencies whose data changed.'
 complete -c civlink -n __civlink_needs_command -a cancel -d 'Cancel registered dossiers (in error, or duplicates found later): copies revoked, agencies sent a void.'
 complete -c civlink -n __civlink_needs_command -a status -d 'Show a dossiers procedures and timeline, or list dossiers by state, group, commune or overdue.'
+complete -c civlink -n __civlink_needs_command -a find -d 'Find dossiers by a persons ID number or name, a document number or the declarations reference; every search is recorded.'
+complete -c civlink -n __civlink_needs_command -a slip -d 'Make a dossiers receipt and appointment slip (giấy tiếp nhận hồ sơ và hẹn trả kết quả), a print-ready HTML page.'
 complete -c civlink -n __civlink_needs_command -a keygen -d 'Generate an officers private key (PEM, mode 0600) and optionally a certificate signing request.'
 complete -c civlink -n __civlink_needs_command -a ca -d 'A province CA for small deployments and tests (init, issue), or import a real CAs certificate chain.'
 complete -c civlink -n __civlink_needs_command -a sign -d 'Sign a dossiers certificate copy (JWS with the officers certificate chain), or every pending one.'
@@ -116,7 +118,19 @@ complete -c civlink -n '__civlink_using status' -l group -x -a 'birth death' -d 
 complete -c civlink -n '__civlink_using status' -l commune -x -d 'with --list: only this commune'
 complete -c civlink -n '__civlink_using status' -l overdue -d 'with --list: only dossiers with an overdue procedure'
 complete -c civlink -n '__civlink_using status' -l stuck -d 'list procedures that need a person: stuck after the maximum attempts, or rejected'
+complete -c civlink -n '__civlink_using status' -l public -d 'with an ID: what the citizen may be shown (states, dates, deadlines; no personal data)'
+complete -c civlink -n '__civlink_using status' -l redact -d 'with an ID: the full status with results and personal data redacted, to share with support'
 complete -c civlink -n '__civlink_using status' -a '(__civlink_ids)'
+complete -c civlink -n '__civlink_using find' -l format -x -a 'table json' -d 'output format (json is versioned and stable)'
+complete -c civlink -n '__civlink_using find' -l id -x -d 'a personal ID number: the childs (once assigned), mothers, fathers, deceaseds or declarants'
+complete -c civlink -n '__civlink_using find' -l name -x -d 'a persons full name, without regard to diacritics or case; one typo is tolerated in a name of 10 characters or more'
+complete -c civlink -n '__civlink_using find' -l born -x -d 'with a name: the persons date of birth (YYYY-MM-DD)'
+complete -c civlink -n '__civlink_using find' -l document -x -d 'a medical birth certificate or death notice number'
+complete -c civlink -n '__civlink_using find' -l reference -x -d 'the declarations reference'
+complete -c civlink -n '__civlink_using find' -l limit -x -d 'list at most N dossiers (default 50)'
+complete -c civlink -n '__civlink_using slip' -l out -r -F -d 'write the page here (created 0600: it names the declarant) instead of standard output'
+complete -c civlink -n '__civlink_using slip' -l paper -x -a 'a4 a5' -d 'paper size (default a5)'
+complete -c civlink -n '__civlink_using slip' -a '(__civlink_ids)'
 complete -c civlink -n '__civlink_using keygen' -l out -r -F -d 'where to write the private key (created mode 0600, never overwritten)'
 complete -c civlink -n '__civlink_using keygen' -l type -x -a 'ed25519 ecdsa-p256 rsa' -d 'ed25519 (default), ecdsa-p256 or rsa'
 complete -c civlink -n '__civlink_using keygen' -l bits -x -d 'RSA key size, 2048 or more (default 3072)'
@@ -154,7 +168,9 @@ complete -c civlink -n '__civlink_using verify' -F
 complete -c civlink -n '__civlink_using revoke' -l reason -x -d 'why the copy is revoked (e.g. correction)'
 complete -c civlink -n '__civlink_using revoke' -l export -d 'print the revocation list (civlink.revocations/1)'
 complete -c civlink -n '__civlink_using revoke' -a '(__civlink_ids)'
-complete -c civlink -n '__civlink_using copy' -l out -r -F -d 'with one ID: write the signed copy here instead of standard output'
+complete -c civlink -n '__civlink_using copy' -l out -r -F -d 'with one ID: write the signed copy (or the page) here instead of standard output'
+complete -c civlink -n '__civlink_using copy' -l html -d 'the readable extract as a print-ready HTML page with a QR code, instead of the signed JSON'
+complete -c civlink -n '__civlink_using copy' -l paper -x -a 'a4 a5' -d 'with --html: paper size (default a4)'
 complete -c civlink -n '__civlink_using copy' -a '(__civlink_ids)'
 complete -c civlink -n '__civlink_needs_action audit' -a verify -d 'Walk the hash chain of the event log and report the first event changed by hand.'
 complete -c civlink -n '__civlink_using audit verify' -l format -x -a 'table json' -d 'output format (json is versioned and stable)'

@@ -25,6 +25,8 @@ public enum CLI {
         AmendCommand.self,
         CancelCommand.self,
         StatusCommand.self,
+        FindCommand.self,
+        SlipCommand.self,
         KeygenCommand.self,
         CACommand.self,
         SignCommand.self,

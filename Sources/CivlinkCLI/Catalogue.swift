@@ -82,6 +82,10 @@ enum Catalogue {
             "Hủy hồ sơ đã đăng ký (đăng ký sai hoặc trùng phát hiện sau): thu hồi bản sao, báo hủy cho các cơ quan.",
         "Show a dossier's procedures and timeline, or list dossiers by state, group, commune or overdue.":
             "Xem các thủ tục và diễn biến của hồ sơ, hoặc liệt kê hồ sơ theo trạng thái, nhóm, xã hoặc quá hạn.",
+        "Find dossiers by a person's ID number or name, a document number or the declaration's reference; every search is recorded.":
+            "Tìm hồ sơ theo số định danh hoặc họ tên của một người, số giấy tờ hoặc mã tham chiếu của tờ khai; mọi lần tìm đều được ghi lại.",
+        "Make a dossier's receipt and appointment slip (giấy tiếp nhận hồ sơ và hẹn trả kết quả), a print-ready HTML page.":
+            "Lập giấy tiếp nhận hồ sơ và hẹn trả kết quả của hồ sơ, một trang HTML sẵn sàng để in.",
         "Copy the ledger to FILE with SQLite's online backup, safe while civlink runs.":
             "Sao lưu sổ cái ra FILE bằng sao lưu trực tuyến của SQLite, an toàn khi civlink đang chạy.",
         "Generate an officer's private key (PEM, mode 0600) and optionally a certificate signing request.":

@@ -48,6 +48,8 @@ public enum Positionals: Sendable, Equatable {
     case agency
     /// One shell name (completions).
     case shell
+    /// Free text (a search key): nothing to complete.
+    case text
 }
 
 /// A sub-action of a command (`agency add`, `ca issue`, `audit verify`): its own options, usage

@@ -161,7 +161,7 @@ enum Completions {
         let names = (options + GlobalOptions.all).map(\.name).joined(separator: " ")
         out += "\(indent)if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W \"\(names)\" -- \"$cur\")); return; fi\n"
         switch positionals {
-        case .none: break
+        case .none, .text: break
         case .dossierIDs: out += "\(indent)COMPREPLY=($(compgen -W \"$(_civlink_ids)\" -- \"$cur\"))\n"
         case .files: out += "\(indent)COMPREPLY=($(compgen -f -- \"$cur\"))\n"
         case .dossierIDThenFile:
@@ -254,7 +254,7 @@ enum Completions {
     static func zshSpecs(options: [OptionSpec], positionals: Positionals, first: Int) -> String {
         var specs = (options + GlobalOptions.all).map(zshOption)
         switch positionals {
-        case .none: break
+        case .none, .text: break
         case .dossierIDs: specs.append("'*:dossier:_civlink_ids'")
         case .files: specs.append("'*:file:_files'")
         case .dossierIDThenFile: specs += ["'\(first):dossier:_civlink_ids'", "'\(first + 1):file:_files'"]
@@ -363,7 +363,7 @@ enum Completions {
 
     static func fishPositionals(_ positionals: Positionals, condition: String) -> String {
         switch positionals {
-        case .none: return ""
+        case .none, .text: return ""
         case .dossierIDs: return "complete -c civlink -n '\(condition)' -a '(__civlink_ids)'\n"
         case .files: return "complete -c civlink -n '\(condition)' -F\n"
         case .dossierIDThenFile:

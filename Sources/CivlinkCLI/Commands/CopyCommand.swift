@@ -4,14 +4,30 @@ import FoundationEssentials
 enum CopyCommand: Command {
     static let spec = CommandSpec(
         "copy", summary: "Print dossiers' current signed copies, byte for byte as signed, one a line, e.g. to send them again.",
-        usage: ["civlink copy ID... [--out FILE]"],
-        options: [.value("--out", "FILE", .file, "with one ID: write the signed copy here instead of standard output")],
+        usage: ["civlink copy ID... [--out FILE]", "civlink copy ID --html [--paper a4|a5] [--out FILE]"],
+        options: [
+            .value("--out", "FILE", .file, "with one ID: write the signed copy (or the page) here instead of standard output"),
+            .flag("--html", "the readable extract as a print-ready HTML page with a QR code, instead of the signed JSON"),
+            .value("--paper", "a4|a5", .choice(HTMLPage.Paper.allCases.map(\.rawValue)), "with --html: paper size (default a4)"),
+        ],
         positionals: .dossierIDs)
 
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         guard !invocation.positionals.isEmpty else { throw UsageError("copy needs a dossier id") }
         let ids = try invocation.positionals.map { try DossierID(parsing: $0).text }
         let ledger = try invocation.openLedger(readOnly: true)
+        if invocation.has("--html") {
+            guard ids.count == 1 else { throw UsageError("--html takes one dossier id") }
+            guard let (document, signature) = try ledger.currentSignedCopyFacts(dossier: ids[0]) else {
+                _ = try currentCopy(ids[0], ledger: ledger)   // says why there is none
+                return .ok
+            }
+            let paper = invocation.value("--paper").flatMap(HTMLPage.Paper.init(rawValue:)) ?? .a4
+            let page = try CertificateCopyPage.page(document: document, signature: signature, reference: ledger.reference, paper: paper)
+            try HTMLOutput.write(page, to: invocation.value("--out"), invocation)
+            return .ok
+        }
+        if invocation.value("--paper") != nil { throw UsageError("--paper goes with --html") }
         if let out = invocation.value("--out") {
             guard ids.count == 1 else { throw UsageError("--out takes one dossier id") }
             try Files.writePrivate(out, Data((try currentCopy(ids[0], ledger: ledger) + "\n").utf8), replace: true)

@@ -3,7 +3,7 @@ import CivlinkCore
 enum StatusCommand: Command {
     static let spec = CommandSpec(
         "status", summary: "Show a dossier's procedures and timeline, or list dossiers by state, group, commune or overdue.",
-        usage: ["civlink status ID | --list [--state STATE] [--dossier-state STATE] [--group birth|death] [--commune CODE] [--overdue] | --stuck [--format table|json]"],
+        usage: ["civlink status ID [--public | --redact] | --list [--state STATE] [--dossier-state STATE] [--group birth|death] [--commune CODE] [--overdue] | --stuck [--format table|json]"],
         options: [
             formatOption(),
             .flag("--list", "list dossiers, one a line (JSON Lines with --format json)"),
@@ -14,12 +14,17 @@ enum StatusCommand: Command {
             .value("--commune", "CODE", .text, "with --list: only this commune"),
             .flag("--overdue", "with --list: only dossiers with an overdue procedure"),
             .flag("--stuck", "list procedures that need a person: stuck after the maximum attempts, or rejected"),
+            .flag("--public", "with an ID: what the citizen may be shown (states, dates, deadlines; no personal data)"),
+            .flag("--redact", "with an ID: the full status with results and personal data redacted, to share with support"),
         ],
         positionals: .dossierIDs)
 
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         let ledger = try invocation.openLedger(readOnly: true)
         let now = try invocation.now()
+        let view = invocation.has("--public") ? "--public" : invocation.has("--redact") ? "--redact" : nil
+        if invocation.has("--public") && invocation.has("--redact") { throw UsageError("--public and --redact are different views; give one") }
+        if let view, invocation.has("--list") || invocation.has("--stuck") { throw UsageError("\(view) goes with a dossier id") }
         if invocation.has("--stuck") {
             guard invocation.positionals.isEmpty else { throw UsageError("status --stuck takes no dossier id") }
             try stuck(ledger: ledger, invocation)
@@ -36,12 +41,23 @@ enum StatusCommand: Command {
         if invocation.has("--overdue") { throw UsageError("--overdue goes with --list") }
         guard invocation.positionals.count == 1 else { throw UsageError("status needs one dossier id, or --list") }
         let id = try DossierID(parsing: invocation.positionals[0])
+        if view == "--public" {
+            let view = PublicStatus.json(try ledger.dossier(id.text), now: now)
+            switch invocation.format() {
+            case .json: try invocation.line(view)
+            default: try showPublic(view, invocation)
+            }
+            return .ok
+        }
+        let redact = view == "--redact"
         let (dossier, events, delivery) = try ledger.snapshot { (try ledger.dossier(id.text), try ledger.events(of: id.text), try ledger.delivery(dossier: id.text)) }
         switch invocation.format() {
-        case .json: try invocation.line(withDelivery(dossier.statusJSON(now: now, events: events), delivery))
+        case .json:
+            let status = withDelivery(dossier.statusJSON(now: now, events: events), delivery)
+            try invocation.line(redact ? PublicStatus.redacted(status, declaration: dossier.declaration) : status)
         default:
             try show(dossier, events: events, now: now, invocation)
-            try showDelivery(dossier, delivery, invocation)
+            try showDelivery(dossier, delivery, redact: redact, invocation)
         }
         return .ok
     }
@@ -151,11 +167,33 @@ enum StatusCommand: Command {
         })
     }
 
-    private static func showDelivery(_ dossier: DossierRecord, _ delivery: [String: Ledger.DeliveryFacts], _ invocation: Invocation) throws {
+    /// The public view as text, printed from `PublicStatus.json` and nothing else, so the table
+    /// can carry no more than the JSON.
+    private static func showPublic(_ view: JSON, _ invocation: Invocation) throws {
+        func label(_ text: String) -> String {
+            let shown = invocation.heading(text)
+            return shown + String(repeating: " ", count: max(1, 11 - shown.count))
+        }
+        func text(_ json: JSON?, _ key: String) -> String { json?[key]?.stringValue ?? "" }
+        func time(_ json: JSON?, _ key: String) -> String { Timestamp(text(json, key))?.shortDescription ?? text(json, key) }
+        try invocation.line(label("dossier") + "\(text(view, "id")) (\(text(view, "group")), catalogue \(text(view, "catalogue_code")))")
+        try invocation.line(label("received") + "\(time(view, "received_at")), commune \(text(view, "commune")), province \(text(view, "province"))")
+        try invocation.line(label("state") + text(view, "state_text"))
+        try invocation.line(label("as of") + time(view, "as_of"))
+        try invocation.line("")
+        let rows = (view["procedures"]?.arrayValue ?? []).map { p in
+            [text(p, "code"), text(p, "agency"), text(p, "state_text"), time(p, "since"), text(p, "deadline"),
+             p["overdue"] == .bool(true) ? "OVERDUE" : "no"]
+        }
+        try invocation.table(["PROCEDURE", "AGENCY", "STATE", "SINCE", "DEADLINE", "OVERDUE"], rows).forEach(invocation.line)
+    }
+
+    private static func showDelivery(_ dossier: DossierRecord, _ delivery: [String: Ledger.DeliveryFacts], redact: Bool, _ invocation: Invocation) throws {
         let rows: [[String]] = dossier.procedures.compactMap { p in
             guard let d = delivery[p.code], d.messageID != nil || d.attempts > 0 || d.sentAt != nil else { return nil }
             func time(_ t: Timestamp?) -> String { t?.shortDescription ?? "-" }
-            return [p.code, "\(d.attempts)", time(d.sentAt), time(d.answeredAt), d.messageID ?? "-", d.lastError ?? "-", p.result?.serialized() ?? "-"]
+            return [p.code, "\(d.attempts)", time(d.sentAt), time(d.answeredAt), d.messageID ?? "-", d.lastError ?? "-",
+                    p.result.map { (redact ? PublicStatus.redactedResult($0) : $0).serialized() } ?? "-"]
         }
         guard !rows.isEmpty else { return }
         try invocation.line("")

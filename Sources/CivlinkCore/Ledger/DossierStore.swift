@@ -65,6 +65,7 @@ extension Ledger {
             } else {
                 detail.append(("channel", .string(channel.rawValue)))
             }
+            try storeSearchKeys(dossier: id.text, group: declaration.group, declaration: declaration.normalised, results: [:], isNew: true)
             detail.append(("procedures", .object(plan.map { ($0.kind.code, .string($0.state.rawValue)) })))
             try appendEvent(dossier: id.text, at: now, actor: actor, kind: registered ? "registered" : "received", procedure: nil, detail: .object(detail))
             return DossierRecord(id: id.text, declaration: declaration, state: state, channel: channel, registerYear: registered ? year : nil,

@@ -97,6 +97,8 @@ extension Ledger {
             try refuseDuplicate(declaration, except: id)
             throw error
         }
+        // The persons a corrected declaration names are what `find` looks the dossier up by.
+        try refreshSearchKeys(dossier: id)
     }
 
     /// Returned files whose time to complete is over on `today`: the clock refuses them. An

@@ -228,6 +228,23 @@ public enum Migrations {
         ALTER TABLE procedures ADD COLUMN next_kind TEXT;
         ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'request';
         """),
+        // 8 (search): the keys `civlink find` looks dossiers up by, written by one function
+        // (`storeSearchKeys`) at registration and whenever a dossier's persons change: personal
+        // ID numbers, names (whole, or as three variants that one typo leaves one of intact,
+        // see NameMatch), document numbers and references. Existing dossiers are indexed when the
+        // ledger is next opened read-write (`indexUnindexedDossiers`).
+        (8, """
+        CREATE TABLE IF NOT EXISTS search_keys(
+            key TEXT NOT NULL,
+            dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+            role TEXT NOT NULL,
+            name TEXT,
+            born TEXT,
+            PRIMARY KEY (key, dossier_id, role)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS search_keys_dossier ON search_keys(dossier_id);
+        INSERT OR IGNORE INTO settings(key, value) SELECT 'search.backfill', '0' WHERE EXISTS (SELECT 1 FROM dossiers);
+        """),
     ]
 
     /// Migrations that rebuild a table other tables refer to: they run with foreign keys off

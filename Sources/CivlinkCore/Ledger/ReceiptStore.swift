@@ -59,6 +59,8 @@ extension Ledger {
             try transition(dossier: dossier, procedure: procedure, to: target, actor: actor, now: now, result: kind == .void ? nil : receipt.result,
                            detail: [("message_id", .string(receipt.messageID))] + (kind == .request ? [] : [("kind", JSON.string(kind.rawValue))])
                                + (receipt.reason.map { [("reason", JSON.string($0))] } ?? []))
+            // A result that names a person (the child's personal ID number) goes into the search index.
+            if target == .completed, kind != .void, receipt.result?["personal_id"] != nil { try refreshSearchKeys(dossier: dossier) }
             return .applied(target.rawValue)
         }
     }

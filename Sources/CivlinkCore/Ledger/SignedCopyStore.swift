@@ -48,6 +48,30 @@ extension Ledger {
         return SignedCopy.documentText(payload: payload, protected: protected, signature: signature)
     }
 
+    /// Who signed a stored copy, when, and the hash of its signature, as the ledger recorded them
+    /// at signing (the same facts the JWS header and `verify` give).
+    public struct SignatureFacts: Sendable {
+        public let officer: String
+        public let role: String?
+        public let commune: String?
+        public let signedAt: Timestamp
+        public let signatureSHA256: String
+        public let certificateSHA256: String?
+    }
+
+    /// The current signed copy of a dossier and who signed it; nil without one.
+    public func currentSignedCopyFacts(dossier id: String) throws -> (document: String, facts: SignatureFacts)? {
+        guard let document = try currentSignedCopy(dossier: id),
+              let row = try database.queryFirst("""
+                SELECT s.officer, s.signed_at, s.signature_sha256, s.certificate, c.role, c.commune
+                FROM signed_copies s LEFT JOIN certificates c ON c.fingerprint = s.certificate
+                WHERE s.dossier_id = ? AND s.revoked_at IS NULL ORDER BY s.id DESC LIMIT 1
+                """, [.text(id)]) else { return nil }
+        return (document, SignatureFacts(officer: row.string("officer"), role: row["role"].string, commune: row["commune"].string,
+                                         signedAt: Timestamp(seconds: row["signed_at"].int64 ?? 0),
+                                         signatureSHA256: row["signature_sha256"].string ?? "", certificateSHA256: row["certificate"].string))
+    }
+
     /// Whether the dossier has a signed copy that is not revoked.
     public func hasLiveSignedCopy(dossier id: String) throws -> Bool {
         try database.scalar("SELECT 1 FROM signed_copies WHERE dossier_id = ? AND revoked_at IS NULL", [.text(id)]) != .null
