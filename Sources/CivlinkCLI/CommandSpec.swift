@@ -46,6 +46,8 @@ public enum Positionals: Sendable, Equatable {
     case agency
     /// One shell name (completions).
     case shell
+    /// A setting's key (config), then its value.
+    case settingKey
 }
 
 /// A sub-action of a command (`agency add`, `ca issue`, `audit verify`): its own options, usage

@@ -31,6 +31,7 @@ enum Completions {
         switch positionals {
         case .agency: return Agency.sendable.map(\.rawValue)
         case .shell: return Shell.allCases.map(\.rawValue)
+        case .settingKey: return Setting.completions
         default: return nil
         }
     }
@@ -164,7 +165,7 @@ enum Completions {
         case .none: break
         case .dossierIDs: out += "\(indent)COMPREPLY=($(compgen -W \"$(_civlink_ids)\" -- \"$cur\"))\n"
         case .files: out += "\(indent)COMPREPLY=($(compgen -f -- \"$cur\"))\n"
-        case .agency, .shell:
+        case .agency, .shell, .settingKey:
             out += "\(indent)COMPREPLY=($(compgen -W \"\(positionalChoices(positionals)!.joined(separator: " "))\" -- \"$cur\"))\n"
         }
         return out
@@ -254,7 +255,9 @@ enum Completions {
         case .none: break
         case .dossierIDs: specs.append("'*:dossier:_civlink_ids'")
         case .files: specs.append("'*:file:_files'")
-        case .agency, .shell: specs.append("'\(first):\(positionals == .agency ? "agency" : "shell"):(\(positionalChoices(positionals)!.joined(separator: " ")))'")
+        case .agency, .shell, .settingKey:
+            let label = positionals == .agency ? "agency" : positionals == .shell ? "shell" : "key"
+            specs.append("'\(first):\(label):(\(positionalChoices(positionals)!.joined(separator: " ")))'")
         }
         return specs.joined(separator: " ")
     }
@@ -362,7 +365,7 @@ enum Completions {
         case .none: return ""
         case .dossierIDs: return "complete -c civlink -n '\(condition)' -a '(__civlink_ids)'\n"
         case .files: return "complete -c civlink -n '\(condition)' -F\n"
-        case .agency, .shell: return "complete -c civlink -n '\(condition)' -a '\(positionalChoices(positionals)!.joined(separator: " "))'\n"
+        case .agency, .shell, .settingKey: return "complete -c civlink -n '\(condition)' -a '\(positionalChoices(positionals)!.joined(separator: " "))'\n"
         }
     }
 }

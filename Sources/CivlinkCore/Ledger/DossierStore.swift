@@ -63,15 +63,11 @@ extension Ledger {
     /// Throws the duplicate error naming the dossier that already holds this declaration's keys.
     private func refuseDuplicate(_ declaration: Declaration) throws {
         if let existing = try database.scalar("SELECT id FROM dossiers WHERE duplicate_key = ?", [.text(declaration.duplicateKey)]).string {
-            throw DuplicateError(existingDossier: existing, reason: declaration.group == .birth
-                ? "a birth with the same mother, date of birth and child's name"
-                : "a death for the same personal ID number")
+            throw DuplicateError(existingDossier: existing, reason: declaration.duplicateReason)
         }
         if let existing = try database.scalar("SELECT id FROM dossiers WHERE grp = ? AND document_key = ?",
                                               [.text(declaration.group.rawValue), .text(declaration.documentKey)]).string {
-            throw DuplicateError(existingDossier: existing, reason: declaration.group == .birth
-                ? "the same medical birth certificate number"
-                : "a death for the same personal ID number")
+            throw DuplicateError(existingDossier: existing, reason: declaration.documentReason)
         }
     }
 

@@ -92,10 +92,8 @@ public final class Ledger {
         try database.query("SELECT key, value FROM settings ORDER BY key").map { ($0.string("key"), $0.string("value")) }
     }
 
-    private func loadSettings() throws {
-        if let holidays = try setting("holidays") {
-            reference.calendar = try WorkingCalendar(text: holidays, source: "ledger setting 'holidays'")
-        }
+    func loadSettings() throws {
+        reference = try referenceFromSettings()
         var overrides: [String: Int] = [:]
         for (key, value) in try allSettings() where key.hasPrefix("deadline.") {
             overrides[String(key.dropFirst("deadline.".count))] = Int(value)

@@ -181,6 +181,15 @@ enum Migrations {
         ALTER TABLE signed_copies_v5 RENAME TO signed_copies;
         CREATE INDEX signed_copies_dossier ON signed_copies(dossier_id, id);
         """),
+        // 11 (desk cases): an officer's certificate can be revoked, with when and why; the
+        // revocation list carries it and verifiers refuse copies signed from then on.
+        (11, """
+        CREATE TABLE IF NOT EXISTS certificate_revocations(
+            fingerprint TEXT PRIMARY KEY REFERENCES certificates(fingerprint),
+            revoked_at INTEGER NOT NULL,
+            reason TEXT NOT NULL
+        );
+        """),
     ]
 
     static var latest: Int { all.map(\.version).max()! }

@@ -6,7 +6,7 @@ public enum MessageBuilder {
     /// Builds the message body. `signedCopy` is the dossier's current signed copy, needed by the
     /// procedures that carry it.
     static func build(messageID: String, supersedes: String?, dossier: DossierRecord, procedure: ProcedureRecord, signedCopy: String?,
-                      now: Timestamp) throws -> JSON {
+                      now: Timestamp, reference: ReferenceData = .embedded) throws -> JSON {
         guard let kind = ProcedureKind.named(procedure.code), let payload = kind.payload else {
             throw Failure(.internalError, "procedure \(procedure.code) is not sent to an agency")
         }
@@ -22,7 +22,7 @@ public enum MessageBuilder {
             ("province", .string(dossier.province)),
             ("commune", .string(dossier.commune)),
             ("created_at", .string(now.description)),
-            ("data", try payload(MessageContext(dossier: dossier, personalID: personalID))),
+            ("data", try payload(MessageContext(dossier: dossier, personalID: personalID, reference: reference))),
         ]
         if procedure.waitsOn.contains(ProcedureKind.certificateCopy.code) {
             guard let signedCopy else { throw Failure(.internalError, "dossier \(dossier.id) has no signed certificate copy") }
