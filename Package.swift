@@ -49,8 +49,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CivlinkE2ETests",
-            dependencies: ["civlink", "CivlinkTestSupport"],
-            exclude: ["Fixtures"]
+            dependencies: ["civlink", "CivlinkTestSupport"]
         ),
         .testTarget(
             name: "CivlinkReliabilityTests",

@@ -1,4 +1,4 @@
-@testable import CivlinkCore
+import CivlinkCore
 import Foundation
 import XCTest
 

@@ -24,26 +24,26 @@ final class BackgroundCheckpointer: Sendable {
     }
 
     private static func waitForRequest(_ state: Condition<State>) -> Bool {
-        state.withLock { state, waiter in
-            while !state.requested && !state.stopping { waiter.wait() }
-            state.requested = false
-            return !state.stopping
+        state.withLock { locked in
+            while !locked.state.requested && !locked.state.stopping { locked.wait() }
+            locked.state.requested = false
+            return !locked.state.stopping
         }
     }
 
     /// Asks for a checkpoint after a commit; requests made while one runs coalesce.
     func request() {
-        state.withLock { state, waiter in
-            state.requested = true
-            waiter.broadcast()
+        state.withLock { locked in
+            locked.state.requested = true
+            locked.broadcast()
         }
     }
 
     /// Stops the thread and waits for it.
     func stop() {
-        state.withLock { state, waiter in
-            state.stopping = true
-            waiter.broadcast()
+        state.withLock { locked in
+            locked.state.stopping = true
+            locked.broadcast()
         }
         thread.join()
     }

@@ -3,15 +3,18 @@ import Glibc
 /// A value guarded by a pthread mutex with a condition variable, for threads that wait for one
 /// another (a producer running ahead of the ledger's writer, a checkpoint thread). `Mutex` from
 /// Synchronization cannot wait, so this is the one lock civlink builds itself. It is safe to
-/// share because the value is reachable only inside `withLock`, with the mutex held, and both
-/// pthread objects stay at one address for the object's life.
+/// share because the value is reachable only inside `withLock`, with the mutex held, and the
+/// value and both pthread objects stay at one address for the object's life.
+///
+/// The value is reached through `Locked.state`, which reads and writes that address each time:
+/// never an `inout` copy held across `wait()`, which another thread could change meanwhile.
 public final class Condition<State: Sendable>: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var state: State
+    private let storage = UnsafeMutablePointer<State>.allocate(capacity: 1)
 
     public init(_ initial: State) {
-        state = initial
+        storage.initialize(to: initial)
         pthread_mutex_init(mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
@@ -24,22 +27,30 @@ public final class Condition<State: Sendable>: @unchecked Sendable {
     deinit {
         pthread_cond_destroy(condition)
         pthread_mutex_destroy(mutex)
+        storage.deinitialize(count: 1)
+        storage.deallocate()
         condition.deallocate()
         mutex.deallocate()
     }
 
-    /// Runs `body` with the lock held; `body` may wait on the `Waiter` (which releases the lock
-    /// while it waits) and wake the others.
-    public func withLock<T>(_ body: (inout State, Waiter) throws -> T) rethrows -> T {
+    /// Runs `body` with the lock held; `body` reads and changes the value through `Locked.state`,
+    /// may wait (which releases the lock while it waits) and wakes the others.
+    public func withLock<T>(_ body: (Locked) throws -> T) rethrows -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        return try body(&state, Waiter(mutex: mutex, condition: condition))
+        return try body(Locked(storage: storage, mutex: mutex, condition: condition))
     }
 
-    /// What a locked section may do besides changing the state.
-    public struct Waiter {
+    /// What a locked section holds: the value, and the waiting and waking.
+    public struct Locked {
+        fileprivate let storage: UnsafeMutablePointer<State>
         fileprivate let mutex: UnsafeMutablePointer<pthread_mutex_t>
         fileprivate let condition: UnsafeMutablePointer<pthread_cond_t>
+
+        public var state: State {
+            get { storage.pointee }
+            nonmutating _modify { yield &storage.pointee }
+        }
 
         /// Waits until woken (wake-ups can be spurious: check again what you wait for).
         public func wait() { pthread_cond_wait(condition, mutex) }

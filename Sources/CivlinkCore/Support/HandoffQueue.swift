@@ -13,29 +13,29 @@ public final class HandoffQueue<Element: Sendable>: Sendable {
 
     /// Waits for room; false once the consumer has cancelled, so the producer stops.
     public func put(_ item: Element) -> Bool {
-        state.withLock { state, waiter in
-            while state.items.count >= capacity && !state.cancelled { waiter.wait() }
-            if state.cancelled { return false }
-            state.items.append(item)
-            waiter.broadcast()
+        state.withLock { locked in
+            while locked.state.items.count >= capacity && !locked.state.cancelled { locked.wait() }
+            if locked.state.cancelled { return false }
+            locked.state.items.append(item)
+            locked.broadcast()
             return true
         }
     }
 
     /// The producer is done: `takeAll` returns what is left, then nil.
     public func close() {
-        state.withLock { state, waiter in
-            state.closed = true
-            waiter.broadcast()
+        state.withLock { locked in
+            locked.state.closed = true
+            locked.broadcast()
         }
     }
 
     /// The consumer gives up: a waiting or later `put` returns false.
     public func cancel() {
-        state.withLock { state, waiter in
-            state.cancelled = true
-            state.items.removeAll()
-            waiter.broadcast()
+        state.withLock { locked in
+            locked.state.cancelled = true
+            locked.state.items.removeAll()
+            locked.broadcast()
         }
     }
 
@@ -43,18 +43,18 @@ public final class HandoffQueue<Element: Sendable>: Sendable {
     /// waiting: empty on time-out, nil when closed and empty. A consumer that holds what others
     /// wait for (a write transaction) gives a deadline, so it never holds it for long.
     public func takeAll(until deadline: Deadline? = nil) -> [Element]? {
-        state.withLock { state, waiter in
-            while state.items.isEmpty && !state.closed {
+        state.withLock { locked in
+            while locked.state.items.isEmpty && !locked.state.closed {
                 if let deadline {
-                    if !waiter.wait(until: deadline) && deadline.hasPassed { break }
+                    if !locked.wait(until: deadline) && deadline.hasPassed { break }
                 } else {
-                    waiter.wait()
+                    locked.wait()
                 }
             }
-            if state.items.isEmpty { return state.closed ? nil : [] }
-            let taken = state.items
-            state.items.removeAll(keepingCapacity: true)
-            waiter.broadcast()
+            if locked.state.items.isEmpty { return locked.state.closed ? nil : [] }
+            let taken = locked.state.items
+            locked.state.items.removeAll(keepingCapacity: true)
+            locked.broadcast()
             return taken
         }
     }
