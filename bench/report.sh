@@ -78,7 +78,8 @@ COUNTS="SELECT p.agency, p.code, strftime('%Y-%m', d.received_at + 25200, 'unixe
   sum(p.agency = 'civil-status' OR p.sent_at IS NOT NULL), sum(p.state IN ('done', 'completed')),
   sum((p.agency = 'civil-status' OR p.sent_at IS NOT NULL) AND p.state IN ('waiting', 'ready', 'sent', 'accepted')),
   sum(p.state NOT IN ('done', 'completed') AND p.deadline < '2026-11-20'), sum(p.state = 'rejected'), sum(p.state = 'stuck'),
-  sum(p.state IN ('done', 'completed') AND date(p.completed_at + 25200, 'unixepoch') <= p.deadline)
+  sum(p.state IN ('done', 'completed') AND date(p.completed_at + 25200, 'unixepoch') <= p.deadline),
+  sum(d.late = 1 AND p.code IN ('birth-registration', 'death-registration'))
 FROM dossiers d JOIN procedures p ON p.dossier_id = d.id WHERE $WHERE GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;"
 TIMINGS="SELECT 'personal-id-return', NULL, p.completed_at - d.registered_at AS s, count(*) FROM dossiers d JOIN procedures p ON p.dossier_id = d.id
   WHERE $WHERE AND p.code = 'personal-id' AND p.state IN ('done', 'completed') AND p.completed_at IS NOT NULL GROUP BY 3

@@ -87,6 +87,10 @@ final class DeskRulesTests: XCTestCase {
         XCTAssertEqual(table.currentCommune("00003", on: CivilDate("2024-05-05")!), "00003")
         XCTAssertEqual(table.formerCommunes(of: "09001"), ["00001", "00002", "09001"])
         XCTAssertEqual(table.formerCommunes(of: "00003"), ["00003"])
+        // A file saved with CRLF line ends reads the same.
+        let crlf = try CommuneTable(text: text.replacingOccurrences(of: "\n", with: "\r\n"), source: "crlf")
+        XCTAssertEqual(crlf.communes, table.communes)
+        XCTAssertEqual(try BaseSalaryTable(text: "from\tvnd\r\n2024-07-01\t2340000\r\n", source: "crlf").steps.count, 1)
         for (bad, expected) in [
             ("code\tname\tprovince\tvalid_from\tvalid_until\n1234\tX\t40\t\t\n", "code must be 5 digits"),
             ("code\tname\tprovince\tvalid_from\tvalid_until\n12345\tX\t40\t2025-13-01\t\n", "valid_from must be empty or a date"),

@@ -16,11 +16,13 @@ final class ReportFigureTests: XCTestCase {
         let scope = ReportScope(from: CivilDate("2026-10-01")!, to: CivilDate("2026-11-30")!)
         let report = try fixture.ledger.report(scope, by: [.system], now: now)
         XCTAssertEqual(report.rows.map { $0.keys[0] }, Agency.allCases.map(\.rawValue))
-        // planned, received, processed, pending, overdue, rejected, stuck, on time
+        // planned, received, processed, pending, overdue, rejected, stuck, on time, late (none of
+        // these registrations came after the legal period)
         XCTAssertEqual(report.rows.map { counts($0.counts) }, [
-            [8, 8, 7, 1, 1, 0, 0, 7], [3, 2, 2, 0, 1, 0, 0, 2], [4, 3, 2, 0, 2, 1, 0, 1], [4, 2, 1, 1, 3, 0, 1, 1], [0, 0, 0, 0, 0, 0, 0, 0],
+            [8, 8, 7, 1, 1, 0, 0, 7, 0], [3, 2, 2, 0, 1, 0, 0, 2, 0], [4, 3, 2, 0, 2, 1, 0, 1, 0], [4, 2, 1, 1, 3, 0, 1, 1, 0],
+            [0, 0, 0, 0, 0, 0, 0, 0, 0],
         ])
-        XCTAssertEqual(counts(report.totals), [19, 15, 12, 2, 7, 1, 1, 11])
+        XCTAssertEqual(counts(report.totals), [19, 15, 12, 2, 7, 1, 1, 11, 0])
         let timings = report.timings.map { [$0.metric, $0.agency ?? "-", "\($0.distribution.count)", "\($0.distribution.median ?? -1)"] }
         XCTAssertEqual(timings[0], ["personal-id-return", "-", "2", "18000"])
         XCTAssertEqual(timings.last, ["declaration-to-last-result", "-", "1", "259200"])

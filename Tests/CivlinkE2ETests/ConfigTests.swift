@@ -106,6 +106,11 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(refused.status, 65)
         XCTAssertTrue(refused.stderr.contains("bad.tsv line 2: code must be 5 digits"), refused.stderr)
         XCTAssertTrue(try box.ok("config", "get", "communes").stdout.contains("17986"))
+        let binary = try box.write("binary.tsv", "")
+        try Data([0xFF, 0xFE, 0x00]).write(to: URL(fileURLWithPath: binary))
+        let notText = try box.run("config", "load", "communes", binary)
+        XCTAssertEqual(notText.status, 65, notText.stderr)
+        XCTAssertTrue(notText.stderr.contains("communes: "), notText.stderr)
 
         // The province table loads from a file too (here the shipped one with a name changed).
         var provinces = try String(contentsOf: data.appendingPathComponent("provinces.tsv"), encoding: .utf8)

@@ -135,6 +135,31 @@ final class DeskCaseTests: XCTestCase {
         XCTAssertTrue(late.contains("\r\nbirth-registration,4,4,4,0,0,0,0,4,1,"), late)
     }
 
+    /// The HTTP stand-in agency answers the survivor benefit, and its HI cards pass civlink's
+    /// rules (a child born in October keeps the card to the day before the sixth birthday).
+    func testTheHTTPAgencyAnswersTheSurvivorBenefitAndValidCards() throws {
+        let server = try AgencyServer()
+        let box = try Sandbox()
+        try box.ok("init")
+        for agency in DeskCaseTests.agencies { try box.ok("agency", "add", agency, "--url", "\(server.url)/\(agency)") }
+        let death = try box.ok("register-death", examples.appendingPathComponent("death-survivor-benefit.json").path).json()["id"] as! String
+        let october = Declarations.birth(childName: "Trần Thu", motherID: "040195000444", certificate: "GCS-OCT", born: "2025-10-01")
+        let birth = try box.ok("register-birth", stdin: Declarations.text(october)).json()["id"] as! String
+        try box.ok("transfer")
+        try box.signCopy(death)
+        try box.signCopy(birth)
+        try box.ok("transfer")
+        try box.ok("transfer")
+        XCTAssertEqual(try box.ok("transfer", "--quarantine", "--format", "json").stdout, "")
+        let survivor = try procedure(box, death, "survivor-benefit")!
+        XCTAssertEqual(survivor["state"] as? String, "completed")
+        XCTAssertEqual((survivor["result"] as? [String: Any])?["kind"] as? String, "monthly")
+        XCTAssertEqual((survivor["result"] as? [String: Any])?["from"] as? String, "2026-12-01")
+        let card = try procedure(box, birth, "health-insurance-card")!
+        XCTAssertEqual(card["state"] as? String, "completed")
+        XCTAssertEqual((card["result"] as? [String: Any])?["valid_until"] as? String, "2031-09-30")
+    }
+
     /// The message civlink sent an agency for a dossier's procedure, as the ledger keeps it.
     private func spoolMessage(_ box: Sandbox, _ agency: String, _ id: String, procedure: String? = nil) throws -> [String: Any] {
         let body = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath,

@@ -61,7 +61,7 @@ enum ConfigCommand: Command {
             guard words.count == 2, let table = ReferenceTableKind(rawValue: words[0]) else {
                 throw UsageError("config load needs a table (\(tables)) and a FILE")
             }
-            let text = try ReferenceTableKind.readFile(words[1])
+            let text = try table.readFile(words[1])
             let ledger = try invocation.openLedger()
             try ledger.loadReferenceTable(table, text: text, source: words[1])
             let summary = try ledger.configurationEntries().first { $0.key == table.rawValue }

@@ -31,8 +31,9 @@ extension Ledger {
         }
     }
 
-    /// The reference data the settings give: the ledger's tables where it has them.
-    func referenceFromSettings() throws -> ReferenceData {
+    /// The reference data the settings give (the ledger's tables where it has them), and the
+    /// commune table's text, read when a rule first needs it (checked when it was loaded).
+    func referenceFromSettings() throws -> (ReferenceData, communes: String?) {
         var reference = ReferenceData.embedded
         if let text = try setting("holidays") {
             reference.calendar = try WorkingCalendar(text: text, source: "ledger setting 'holidays'")
@@ -43,10 +44,7 @@ extension Ledger {
         if let text = try setting(Ledger.storageKey(.baseSalary)) {
             reference.baseSalary = try BaseSalaryTable(text: text, source: "ledger base-salary table")
         }
-        if let text = try setting(Ledger.storageKey(.communes)) {
-            reference.communes = try CommuneTable(text: text, source: "ledger commune table")
-        }
-        return reference
+        return (reference, try setting(Ledger.storageKey(.communes)))
     }
 
     /// The effective value of one setting; nil for a dated row that is not in its table or a

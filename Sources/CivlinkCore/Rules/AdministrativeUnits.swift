@@ -72,24 +72,28 @@ public struct CommuneTable: Sendable {
         let table = try ReferenceTable(text: text, source: source, requiredColumns: ["code", "name", "province", "valid_from", "valid_until"])
         let hasSuccessor = table.columns.contains("successor")
         var rows: [Commune] = []
+        var byCode: [String: [Commune]] = [:]
         func digits(_ s: String, _ n: Int) -> Bool { s.utf8.count == n && s.utf8.allSatisfy { (0x30...0x39).contains($0) } }
+        let column = Dictionary(table.columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let (codeAt, nameAt, provinceAt) = (column["code"]!, column["name"]!, column["province"]!)
+        let (fromAt, untilAt, successorAt) = (column["valid_from"]!, column["valid_until"]!, column["successor"])
         for row in table.rows {
-            let code = table.value("code", row.fields), province = table.value("province", row.fields)
-            let from = table.value("valid_from", row.fields), until = table.value("valid_until", row.fields)
-            let successor = hasSuccessor ? table.value("successor", row.fields) : ""
+            let code = row.fields[codeAt], province = row.fields[provinceAt]
+            let from = row.fields[fromAt], until = row.fields[untilAt]
+            let successor = hasSuccessor ? row.fields[successorAt!] : ""
             let at = "\(source) line \(row.line)"
             guard digits(code, 5) else { throw Failure(.configuration, "\(at): code must be 5 digits") }
             guard digits(province, 2) else { throw Failure(.configuration, "\(at): province must be 2 digits") }
-            guard !table.value("name", row.fields).isEmpty else { throw Failure(.configuration, "\(at): name must not be empty") }
+            guard !row.fields[nameAt].isEmpty else { throw Failure(.configuration, "\(at): name must not be empty") }
             guard from.isEmpty || CivilDate(from) != nil else { throw Failure(.configuration, "\(at): valid_from must be empty or a date YYYY-MM-DD") }
             guard until.isEmpty || CivilDate(until) != nil else { throw Failure(.configuration, "\(at): valid_until must be empty or a date YYYY-MM-DD") }
             guard successor.isEmpty || digits(successor, 5) else { throw Failure(.configuration, "\(at): successor must be empty or 5 digits") }
-            let commune = Commune(code: code, name: table.value("name", row.fields), province: province, validFrom: CivilDate(from),
+            let commune = Commune(code: code, name: row.fields[nameAt], province: province, validFrom: CivilDate(from),
                                   validUntil: CivilDate(until), successor: successor.isEmpty ? nil : successor)
             if let a = commune.validFrom, let b = commune.validUntil, b < a {
                 throw Failure(.configuration, "\(at): valid_until is before valid_from")
             }
-            for other in rows where other.code == code {
+            for other in byCode[code] ?? [] {
                 let startsBeforeOtherEnds = (commune.validFrom ?? CivilDate(year: 1, month: 1, day: 1)!) <= (other.validUntil ?? CivilDate(year: 9999, month: 12, day: 31)!)
                 let endsAfterOtherStarts = (commune.validUntil ?? CivilDate(year: 9999, month: 12, day: 31)!) >= (other.validFrom ?? CivilDate(year: 1, month: 1, day: 1)!)
                 if startsBeforeOtherEnds && endsAfterOtherStarts {
@@ -97,9 +101,10 @@ public struct CommuneTable: Sendable {
                 }
             }
             rows.append(commune)
+            byCode[code, default: []].append(commune)
         }
         communes = rows
-        byCode = Dictionary(grouping: rows, by: \.code)
+        self.byCode = byCode
         self.text = text
     }
 

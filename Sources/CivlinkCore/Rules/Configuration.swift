@@ -97,8 +97,13 @@ public enum ReferenceTableKind: String, Sendable, CaseIterable {
     case baseSalary = "base-salary"
     case holidays
 
-    /// The text of a table's file (UTF-8; a byte order mark is dropped).
-    public static func readFile(_ path: String) throws -> String { try ReferenceTable.text(path: path) }
+    /// The text of a table's file (UTF-8; a byte order mark is dropped). A file that is not
+    /// text is bad input for this table.
+    public func readFile(_ path: String) throws -> String {
+        do { return try ReferenceTable.text(path: path) } catch let failure as Failure where failure.kind == .configuration {
+            throw ValidationError(rawValue, failure.phrase)
+        }
+    }
 
     /// Checks a table's text (its format, civlink-config(1)) and returns it as stored.
     public func validate(text: String, source: String) throws -> String {

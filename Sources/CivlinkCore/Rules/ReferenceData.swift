@@ -26,10 +26,12 @@ struct ReferenceTable {
     init(text: String, source: String, requiredColumns: [String]) throws {
         var header: [String]?
         var rows: [(Int, [String])] = []
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        // Split on the bytes: a commune list has thousands of rows, and "\r\n" is one Character,
+        // so a file with CRLF line ends would not split on Character "\n".
+        for (offset, rawLine) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.last == 0x0D ? rawLine.dropLast() : rawLine
+            if line.isEmpty || line.first == 0x23 { continue }
+            let fields = line.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
             if header == nil {
                 header = fields
                 for column in requiredColumns where !fields.contains(column) {
