@@ -30,7 +30,7 @@ enum ErrorReport {
         var members: [(String, JSON)] = [("format", .string("civlink.errors/1"))]
         if let line { members.append(("line", .int(line))) }
         members += [
-            ("kind", .string(error.kind.rawValue)),
+            ("kind", .string(error.kind == .duplicate ? "duplicate" : "invalid")),
             ("count", .int(errors.count)),
             ("errors", .array(errors.prefix(jsonLimit).map { e in
                 .object([("field", .string(e.field)), ("rule", .string(e.rule.description)), ("message", .string(e.phrase.description))])

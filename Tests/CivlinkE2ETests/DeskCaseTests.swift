@@ -186,7 +186,7 @@ final class DeskCaseTests: XCTestCase {
         let object = try JSONSerialization.jsonObject(with: Data(json.stderr.utf8)) as! [String: Any]
         XCTAssertEqual(object["format"] as? String, "civlink.errors/1")
         XCTAssertEqual(object["count"] as? Int, 3)
-        XCTAssertEqual(object["kind"] as? String, "invalidInput")
+        XCTAssertEqual(object["kind"] as? String, "invalid")
         let errors = object["errors"] as! [[String: String]]
         XCTAssertEqual(errors.map { $0["field"]! }, ["commune", "child.sex", "mother.personal_id"])
         XCTAssertEqual(errors[2]["rule"], "must be 12 digits")

@@ -253,7 +253,11 @@ extension Declaration {
         case .birth: outcome = check.birth()
         case .death: outcome = check.death()
         }
-        guard check.errors.isEmpty, let outcome else { throw ValidationErrors(ordered(check.errors.errors, schema: schema)) }
+        guard check.errors.isEmpty, let outcome else {
+            // Every rule that gives no outcome reports why; should one not, say so rather than accept.
+            let errors = check.errors.isEmpty ? [ValidationError("", "the declaration is incomplete")] : ordered(check.errors.errors, schema: schema)
+            throw ValidationErrors(errors)
+        }
         let lateBy = today.dayNumber - outcome.eventDate.dayNumber
         return Declaration(
             group: group, version: version, normalised: normalised, normalisedText: normalised.serialized(), receivedAt: receivedAt,
