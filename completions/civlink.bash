@@ -32,7 +32,7 @@ _civlink() {
     while ((i < COMP_CWORD)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --format|--ledger|--actor|--holidays|--channel|--missing|--reason|--state|--dossier-state|--group|--commune|--id|--name|--born|--document|--reference|--limit|--out|--paper|--type|--bits|--csr|--officer|--role|--dir|--province|--days|--valid-from|--key|--cert|--trust|--revoked|--retry|--procedure|--max-attempts|--concurrency|--backoff|--spool|--url|--token-file|--client-cert|--client-key|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--by|--chart|--suppress-below) ((i += 2)); continue ;;
+            --format|--ledger|--actor|--holidays|--channel|--missing|--reason|--state|--dossier-state|--group|--commune|--id|--name|--born|--document|--reference|--limit|--out|--paper|--type|--bits|--csr|--officer|--role|--dir|--province|--days|--valid-from|--key|--cert|--trust|--revoked|--retry|--procedure|--max-attempts|--concurrency|--backoff|--spool|--url|--token-file|--client-cert|--client-key|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--units|--by|--chart|--suppress-below) ((i += 2)); continue ;;
             -*) ((i++)); continue ;;
         esac
         if [ -z "$cmd" ]; then cmd=$w
@@ -45,7 +45,7 @@ _civlink() {
             --ledger|--holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             --actor) return ;;
         esac
-        COMPREPLY=($(compgen -W "init register-birth register-death receive-birth receive-death register return supplement refuse amend cancel status find slip keygen ca sign verify revoke copy audit transfer agency report backup doctor --ledger --actor --holidays --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "init config register-birth register-death receive-birth receive-death register return supplement refuse amend cancel status find slip keygen ca sign verify revoke copy audit transfer agency report backup doctor --ledger --actor --holidays --help --version" -- "$cur"))
         return
     fi
     case $cmd in
@@ -58,42 +58,97 @@ _civlink() {
             esac
             if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
+        config)
+            if [ -z "$action" ]; then COMPREPLY=($(compgen -W "get set unset list load --help" -- "$cur")); return; fi
+            case $action in
+            get)
+                case $prev in
+                    --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                    --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --actor) return ;;
+                    --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                esac
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                COMPREPLY=($(compgen -W "deadline.birth-registration deadline.certificate-copy deadline.personal-id deadline.residence-registration deadline.health-insurance-card deadline.death-registration deadline.residence-deletion deadline.funeral-allowance deadline.funeral-support deadline.survivor-benefit agency.civil-status.name agency.population.name agency.residence.name agency.social-insurance.name agency.social-affairs.name base-salary. holiday. workday. provinces communes base-salary holidays" -- "$cur"))
+                ;;
+            set)
+                case $prev in
+                    --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --actor) return ;;
+                    --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                esac
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                COMPREPLY=($(compgen -W "deadline.birth-registration deadline.certificate-copy deadline.personal-id deadline.residence-registration deadline.health-insurance-card deadline.death-registration deadline.residence-deletion deadline.funeral-allowance deadline.funeral-support deadline.survivor-benefit agency.civil-status.name agency.population.name agency.residence.name agency.social-insurance.name agency.social-affairs.name base-salary. holiday. workday. provinces communes base-salary holidays" -- "$cur"))
+                ;;
+            unset)
+                case $prev in
+                    --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --actor) return ;;
+                    --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                esac
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                COMPREPLY=($(compgen -W "deadline.birth-registration deadline.certificate-copy deadline.personal-id deadline.residence-registration deadline.health-insurance-card deadline.death-registration deadline.residence-deletion deadline.funeral-allowance deadline.funeral-support deadline.survivor-benefit agency.civil-status.name agency.population.name agency.residence.name agency.social-insurance.name agency.social-affairs.name base-salary. holiday. workday. provinces communes base-salary holidays" -- "$cur"))
+                ;;
+            list)
+                case $prev in
+                    --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                    --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --actor) return ;;
+                    --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                esac
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                ;;
+            load)
+                case $prev in
+                    --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --actor) return ;;
+                    --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                esac
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                COMPREPLY=($(compgen -f -- "$cur"))
+                ;;
+            esac
+            ;;
         register-birth)
             case $prev in
+                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         register-death)
             case $prev in
+                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         receive-birth)
             case $prev in
+                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
                 --channel) COMPREPLY=($(compgen -W "desk online" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --channel --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --format --channel --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         receive-death)
             case $prev in
+                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
                 --channel) COMPREPLY=($(compgen -W "desk online" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --channel --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --format --channel --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         register)
@@ -210,7 +265,7 @@ _civlink() {
             if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--out --type --bits --csr --officer --commune --role --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
         ca)
-            if [ -z "$action" ]; then COMPREPLY=($(compgen -W "init issue import --help" -- "$cur")); return; fi
+            if [ -z "$action" ]; then COMPREPLY=($(compgen -W "init issue import revoke --help" -- "$cur")); return; fi
             case $action in
             init)
                 case $prev in
@@ -248,6 +303,16 @@ _civlink() {
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
                 if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                COMPREPLY=($(compgen -f -- "$cur"))
+                ;;
+            revoke)
+                case $prev in
+                    --reason) return ;;
+                    --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --actor) return ;;
+                    --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                esac
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--reason --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 COMPREPLY=($(compgen -f -- "$cur"))
                 ;;
             esac
@@ -316,7 +381,7 @@ _civlink() {
             case $prev in
                 --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
                 --retry) COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur")); return ;;
-                --procedure) COMPREPLY=($(compgen -W "personal-id residence-registration health-insurance-card residence-deletion funeral-allowance funeral-support" -- "$cur")); return ;;
+                --procedure) COMPREPLY=($(compgen -W "personal-id residence-registration health-insurance-card residence-deletion funeral-allowance funeral-support survivor-benefit" -- "$cur")); return ;;
                 --max-attempts) return ;;
                 --concurrency) return ;;
                 --backoff) return ;;
@@ -396,14 +461,15 @@ _civlink() {
                 --to) return ;;
                 --province) return ;;
                 --commune) return ;;
-                --by) _civlink_list "$cur" "system procedure group commune month"; return ;;
+                --units) COMPREPLY=($(compgen -W "as-of current" -- "$cur")); return ;;
+                --by) _civlink_list "$cur" "system procedure group province commune month"; return ;;
                 --chart) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --suppress-below) return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --from --to --province --commune --by --overdue --bom --chart --suppress-below --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --from --to --province --commune --units --by --overdue --bom --chart --suppress-below --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
         backup)
             case $prev in

@@ -12,7 +12,7 @@ function __civlink_words
             continue
         end
         switch $t
-            case --format --ledger --actor --holidays --channel --missing --reason --state --dossier-state --group --commune --id --name --born --document --reference --limit --out --paper --type --bits --csr --officer --role --dir --province --days --valid-from --key --cert --trust --revoked --retry --procedure --max-attempts --concurrency --backoff --spool --url --token-file --client-cert --client-key --timeout --delay --failure-rate --rejection-rate --watch --seed --from --to --by --chart --suppress-below
+            case --format --ledger --actor --holidays --channel --missing --reason --state --dossier-state --group --commune --id --name --born --document --reference --limit --out --paper --type --bits --csr --officer --role --dir --province --days --valid-from --key --cert --trust --revoked --retry --procedure --max-attempts --concurrency --backoff --spool --url --token-file --client-cert --client-key --timeout --delay --failure-rate --rejection-rate --watch --seed --from --to --units --by --chart --suppress-below
                 set skip 1
             case '-*'
             case '*'
@@ -59,6 +59,7 @@ complete -c civlink -l holidays -r -F -d 'holiday file replacing the ledgers or 
 complete -c civlink -l help -d 'show this help'
 complete -c civlink -l version -d 'print the version'
 complete -c civlink -n __civlink_needs_command -a init -d 'Create a new ledger (mode 0600, WAL, current schema).'
+complete -c civlink -n __civlink_needs_command -a config -d 'A provinces settings in the ledger: time limits, base salary, holidays, agency names, reference tables.'
 complete -c civlink -n __civlink_needs_command -a register-birth -d 'Register a birth and plan its interconnected procedures (ID number, residence, health insurance).'
 complete -c civlink -n __civlink_needs_command -a register-death -d 'Register a death and plan residence deletion and the funeral benefit the deceased is entitled to.'
 complete -c civlink -n __civlink_needs_command -a receive-birth -d 'Receive a birth declaration at the desk or from the portal, for the officer to check before registering it.'
@@ -73,7 +74,7 @@ complete -c civlink -n __civlink_needs_command -a status -d 'Show a dossiers pro
 complete -c civlink -n __civlink_needs_command -a find -d 'Find dossiers by a persons ID number or name, a document number or the declarations reference; every search is recorded.'
 complete -c civlink -n __civlink_needs_command -a slip -d 'Make a dossiers receipt and appointment slip (giấy tiếp nhận hồ sơ và hẹn trả kết quả), a print-ready HTML page.'
 complete -c civlink -n __civlink_needs_command -a keygen -d 'Generate an officers private key (PEM, mode 0600) and optionally a certificate signing request.'
-complete -c civlink -n __civlink_needs_command -a ca -d 'A province CA for small deployments and tests (init, issue), or import a real CAs certificate chain.'
+complete -c civlink -n __civlink_needs_command -a ca -d 'A province CA for small deployments and tests (init, issue, revoke), or import a real CAs certificate chain.'
 complete -c civlink -n __civlink_needs_command -a sign -d 'Sign a dossiers certificate copy (JWS with the officers certificate chain), or every pending one.'
 complete -c civlink -n __civlink_needs_command -a verify -d 'Verify a signed copy offline: payload, signature, chain, validity at signing time, key usage, revocation.'
 complete -c civlink -n __civlink_needs_command -a revoke -d 'Revoke a dossiers signed copy with a reason, or export the revocation list for verifiers.'
@@ -85,14 +86,29 @@ complete -c civlink -n __civlink_needs_command -a report -d 'Province statistics
 complete -c civlink -n __civlink_needs_command -a backup -d 'Copy the ledger to FILE with SQLites online backup, safe while civlink runs.'
 complete -c civlink -n __civlink_needs_command -a doctor -d 'Check the ledger and its surroundings; print the first thing to fix.'
 complete -c civlink -n '__civlink_using init' -l format -x -a 'table json' -d 'output format (json is versioned and stable)'
+complete -c civlink -n '__civlink_needs_action config' -a get -d 'Print a settings value (a table: its file).'
+complete -c civlink -n '__civlink_using config get' -l format -x -a 'table json' -d 'output format (json is versioned and stable)'
+complete -c civlink -n '__civlink_using config get' -a 'deadline.birth-registration deadline.certificate-copy deadline.personal-id deadline.residence-registration deadline.health-insurance-card deadline.death-registration deadline.residence-deletion deadline.funeral-allowance deadline.funeral-support deadline.survivor-benefit agency.civil-status.name agency.population.name agency.residence.name agency.social-insurance.name agency.social-affairs.name base-salary. holiday. workday. provinces communes base-salary holidays'
+complete -c civlink -n '__civlink_needs_action config' -a set -d 'Set a time limit, a dated base-salary row, a holiday or workday, or an agency name.'
+complete -c civlink -n '__civlink_using config set' -a 'deadline.birth-registration deadline.certificate-copy deadline.personal-id deadline.residence-registration deadline.health-insurance-card deadline.death-registration deadline.residence-deletion deadline.funeral-allowance deadline.funeral-support deadline.survivor-benefit agency.civil-status.name agency.population.name agency.residence.name agency.social-insurance.name agency.social-affairs.name base-salary. holiday. workday. provinces communes base-salary holidays'
+complete -c civlink -n '__civlink_needs_action config' -a unset -d 'Go back to the default, remove a dated row, or go back to the shipped table.'
+complete -c civlink -n '__civlink_using config unset' -a 'deadline.birth-registration deadline.certificate-copy deadline.personal-id deadline.residence-registration deadline.health-insurance-card deadline.death-registration deadline.residence-deletion deadline.funeral-allowance deadline.funeral-support deadline.survivor-benefit agency.civil-status.name agency.population.name agency.residence.name agency.social-insurance.name agency.social-affairs.name base-salary. holiday. workday. provinces communes base-salary holidays'
+complete -c civlink -n '__civlink_needs_action config' -a list -d 'List every setting with its value and where it comes from.'
+complete -c civlink -n '__civlink_using config list' -l format -x -a 'table json' -d 'output format (json is versioned and stable)'
+complete -c civlink -n '__civlink_needs_action config' -a load -d 'Replace a reference table with a file (checked first).'
+complete -c civlink -n '__civlink_using config load' -F
 complete -c civlink -n '__civlink_using register-birth' -l batch -d 'read JSON Lines, one declaration a line; print one dossier a line'
+complete -c civlink -n '__civlink_using register-birth' -l format -x -a 'table json' -d 'how a refusal is reported on standard error: a line per error (table) or a civlink.errors/1 object (json)'
 complete -c civlink -n '__civlink_using register-birth' -F
 complete -c civlink -n '__civlink_using register-death' -l batch -d 'read JSON Lines, one declaration a line; print one dossier a line'
+complete -c civlink -n '__civlink_using register-death' -l format -x -a 'table json' -d 'how a refusal is reported on standard error: a line per error (table) or a civlink.errors/1 object (json)'
 complete -c civlink -n '__civlink_using register-death' -F
 complete -c civlink -n '__civlink_using receive-birth' -l batch -d 'read JSON Lines, one declaration a line; print one dossier a line'
+complete -c civlink -n '__civlink_using receive-birth' -l format -x -a 'table json' -d 'how a refusal is reported on standard error: a line per error (table) or a civlink.errors/1 object (json)'
 complete -c civlink -n '__civlink_using receive-birth' -l channel -x -a 'desk online' -d 'how the declaration arrived: at the one-stop desk (default) or online through the public service portal'
 complete -c civlink -n '__civlink_using receive-birth' -F
 complete -c civlink -n '__civlink_using receive-death' -l batch -d 'read JSON Lines, one declaration a line; print one dossier a line'
+complete -c civlink -n '__civlink_using receive-death' -l format -x -a 'table json' -d 'how a refusal is reported on standard error: a line per error (table) or a civlink.errors/1 object (json)'
 complete -c civlink -n '__civlink_using receive-death' -l channel -x -a 'desk online' -d 'how the declaration arrived: at the one-stop desk (default) or online through the public service portal'
 complete -c civlink -n '__civlink_using receive-death' -F
 complete -c civlink -n '__civlink_using register' -a '(__civlink_ids)'
@@ -155,6 +171,9 @@ complete -c civlink -n '__civlink_using ca issue' -l days -x -d 'validity in day
 complete -c civlink -n '__civlink_using ca issue' -l out -r -F -d 'where to write the certificate chain (officer first, then the CA)'
 complete -c civlink -n '__civlink_needs_action ca' -a import -d 'Record a real CAs certificate chain in the ledger.'
 complete -c civlink -n '__civlink_using ca import' -F
+complete -c civlink -n '__civlink_needs_action ca' -a revoke -d 'Revoke an officers certificate: copies it signs from now on fail verification.'
+complete -c civlink -n '__civlink_using ca revoke' -l reason -x -d 'why the certificate is revoked (e.g. key lost, officer left)'
+complete -c civlink -n '__civlink_using ca revoke' -F
 complete -c civlink -n '__civlink_using sign' -l format -x -a 'table json' -d 'output format (json is versioned and stable)'
 complete -c civlink -n '__civlink_using sign' -l key -r -F -d 'the officers PEM private key (mode 0600)'
 complete -c civlink -n '__civlink_using sign' -l cert -r -F -d 'the officers PEM certificate chain, officer first'
@@ -177,7 +196,7 @@ complete -c civlink -n '__civlink_using audit verify' -l format -x -a 'table jso
 complete -c civlink -n '__civlink_using transfer' -l format -x -a 'table json' -d 'output format (json is versioned and stable)'
 complete -c civlink -n '__civlink_using transfer' -l dry-run -d 'list what would be sent, change nothing'
 complete -c civlink -n '__civlink_using transfer' -l retry -x -a '(__civlink_ids)' -d 'send a dossiers stuck, rejected (after correction) or waiting-to-retry procedures now'
-complete -c civlink -n '__civlink_using transfer' -l procedure -x -a 'personal-id residence-registration health-insurance-card residence-deletion funeral-allowance funeral-support' -d 'with --retry: only this procedure'
+complete -c civlink -n '__civlink_using transfer' -l procedure -x -a 'personal-id residence-registration health-insurance-card residence-deletion funeral-allowance funeral-support survivor-benefit' -d 'with --retry: only this procedure'
 complete -c civlink -n '__civlink_using transfer' -l max-attempts -x -d 'attempts before a procedure is marked stuck (default 8)'
 complete -c civlink -n '__civlink_using transfer' -l concurrency -x -d 'messages in flight at once (default 8)'
 complete -c civlink -n '__civlink_using transfer' -l backoff -x -d 'first retry delay, doubled each attempt with jitter, capped at 1 hour (default 60)'
@@ -209,9 +228,10 @@ complete -c civlink -n '__civlink_using agency simulate' -l seed -x -d 'replay t
 complete -c civlink -n '__civlink_using report' -l format -x -a 'table csv json' -d 'output format (json is versioned and stable; csv is RFC 4180, UTF-8)'
 complete -c civlink -n '__civlink_using report' -l from -x -d 'first day of the period (dossiers received from this local day; default: first of this month)'
 complete -c civlink -n '__civlink_using report' -l to -x -d 'last day of the period, included (default: last of this month)'
-complete -c civlink -n '__civlink_using report' -l province -x -d 'only dossiers of this 2-digit province'
-complete -c civlink -n '__civlink_using report' -l commune -x -d 'only dossiers of this 5-digit commune'
-complete -c civlink -n '__civlink_using report' -l by -x -a 'system procedure group commune month' -d 'group by system, procedure, group (birth, death), commune, month, comma-separated (default: system)'
+complete -c civlink -n '__civlink_using report' -l province -x -d 'only dossiers of this 2-digit province (of the units of --units)'
+complete -c civlink -n '__civlink_using report' -l commune -x -d 'only dossiers of this 5-digit commune (of the units of --units)'
+complete -c civlink -n '__civlink_using report' -l units -x -a 'as-of current' -d 'provinces and communes of the records day (as-of) or todays (current, the default: the 63 provinces counted in the 34)'
+complete -c civlink -n '__civlink_using report' -l by -x -a 'system procedure group province commune month' -d 'group by system, procedure, group (birth, death), province, commune, month, comma-separated (default: system)'
 complete -c civlink -n '__civlink_using report' -l overdue -d 'list overdue procedures by commune and agency instead (dossier id only)'
 complete -c civlink -n '__civlink_using report' -l bom -d 'with --format csv: start with a UTF-8 byte order mark for spreadsheet programs'
 complete -c civlink -n '__civlink_using report' -l chart -r -F -d 'also draw received vs processed per month per system as SVG'

@@ -70,7 +70,9 @@ enum ArgumentParser {
         while index < words.count {
             let word = words[index]
             index += 1
-            if onlyPositionals || word == "-" || !word.hasPrefix("-") {
+            // A negative number ("-1") is a value, refused by the rule it breaks, not an option.
+            let isNumber = word.count > 1 && word.dropFirst().allSatisfy(\.isNumber)
+            if onlyPositionals || word == "-" || !word.hasPrefix("-") || isNumber {
                 if !actionSeen, let action = parsed.action, word == action, !onlyPositionals {
                     actionSeen = true
                     continue

@@ -14,6 +14,7 @@ public enum CLI {
     /// The command table: every subcommand, in the order `civlink --help` lists them.
     static let commands: [Command.Type] = [
         InitCommand.self,
+        ConfigCommand.self,
         RegisterBirthCommand.self,
         RegisterDeathCommand.self,
         ReceiveBirthCommand.self,
@@ -57,6 +58,11 @@ public enum CLI {
         } catch is ClosedOutput {
             output.discard()
             return ExitStatus.closedOutput.rawValue
+        } catch let error as ValidationErrors {
+            // Every rule the input breaks, one line each.
+            try? output.flush()
+            ErrorReport.lines(error).forEach(fail)
+            return ExitStatus(error.kind).rawValue
         } catch let error as CivlinkError {
             try? output.flush()
             var phrase = error.phrase

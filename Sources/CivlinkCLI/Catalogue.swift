@@ -90,8 +90,19 @@ enum Catalogue {
             "Sao lưu sổ cái ra FILE bằng sao lưu trực tuyến của SQLite, an toàn khi civlink đang chạy.",
         "Generate an officer's private key (PEM, mode 0600) and optionally a certificate signing request.":
             "Tạo khóa bí mật của cán bộ (PEM, quyền 0600) và, nếu cần, yêu cầu cấp chứng thư số.",
-        "A province CA for small deployments and tests (init, issue), or import a real CA's certificate chain.":
-            "CA cấp tỉnh cho triển khai nhỏ và kiểm thử (init, issue), hoặc nhập chuỗi chứng thư của một CA thật.",
+        "A province CA for small deployments and tests (init, issue, revoke), or import a real CA's certificate chain.":
+            "CA cấp tỉnh cho triển khai nhỏ và kiểm thử (init, issue, revoke), hoặc nhập chuỗi chứng thư của một CA thật.",
+        "Revoke an officer's certificate: copies it signs from now on fail verification.":
+            "Thu hồi chứng thư số của cán bộ: các bản sao ký bằng chứng thư này từ nay không còn được xác thực.",
+        "A province's settings in the ledger: time limits, base salary, holidays, agency names, reference tables.":
+            "Cấu hình của tỉnh trong sổ cái: thời hạn, lương cơ sở, ngày nghỉ lễ, tên cơ quan, bảng dữ liệu tham chiếu.",
+        "Print a setting's value (a table: its file).": "In giá trị của một mục cấu hình (với một bảng: nội dung tệp).",
+        "Set a time limit, a dated base-salary row, a holiday or workday, or an agency name.":
+            "Đặt thời hạn, mức lương cơ sở theo ngày áp dụng, ngày nghỉ lễ hoặc ngày làm bù, hoặc tên cơ quan.",
+        "Go back to the default, remove a dated row, or go back to the shipped table.":
+            "Trở về giá trị mặc định, xóa một dòng theo ngày, hoặc trở về bảng đi kèm chương trình.",
+        "List every setting with its value and where it comes from.": "Liệt kê mọi mục cấu hình kèm giá trị và nguồn của nó.",
+        "Replace a reference table with a file (checked first).": "Thay bảng dữ liệu tham chiếu bằng một tệp (được kiểm tra trước).",
         "Sign a dossier's certificate copy (JWS with the officer's certificate chain), or every pending one.":
             "Ký số bản sao điện tử của hồ sơ (JWS kèm chuỗi chứng thư của cán bộ), hoặc mọi bản đang chờ ký.",
         "Verify a signed copy offline: payload, signature, chain, validity at signing time, key usage, revocation.":

@@ -50,6 +50,8 @@ public enum Positionals: Sendable, Equatable {
     case shell
     /// Free text (a search key): nothing to complete.
     case text
+    /// A setting's key (config), then its value.
+    case settingKey
 }
 
 /// A sub-action of a command (`agency add`, `ca issue`, `audit verify`): its own options, usage

@@ -31,6 +31,7 @@ enum Completions {
         switch positionals {
         case .agency: return Agency.sendable.map(\.rawValue)
         case .shell: return Shell.allCases.map(\.rawValue)
+        case .settingKey: return Setting.completions
         default: return nil
         }
     }
@@ -167,7 +168,7 @@ enum Completions {
         case .dossierIDThenFile:
             // The word after the command is held in $action: the dossier id, once typed.
             out += "\(indent)if [ -z \"$action\" ]; then COMPREPLY=($(compgen -W \"$(_civlink_ids)\" -- \"$cur\")); else COMPREPLY=($(compgen -f -- \"$cur\")); fi\n"
-        case .agency, .shell:
+        case .agency, .shell, .settingKey:
             out += "\(indent)COMPREPLY=($(compgen -W \"\(positionalChoices(positionals)!.joined(separator: " "))\" -- \"$cur\"))\n"
         }
         return out
@@ -258,7 +259,9 @@ enum Completions {
         case .dossierIDs: specs.append("'*:dossier:_civlink_ids'")
         case .files: specs.append("'*:file:_files'")
         case .dossierIDThenFile: specs += ["'\(first):dossier:_civlink_ids'", "'\(first + 1):file:_files'"]
-        case .agency, .shell: specs.append("'\(first):\(positionals == .agency ? "agency" : "shell"):(\(positionalChoices(positionals)!.joined(separator: " ")))'")
+        case .agency, .shell, .settingKey:
+            let label = positionals == .agency ? "agency" : positionals == .shell ? "shell" : "key"
+            specs.append("'\(first):\(label):(\(positionalChoices(positionals)!.joined(separator: " ")))'")
         }
         return specs.joined(separator: " ")
     }
@@ -369,7 +372,7 @@ enum Completions {
         case .dossierIDThenFile:
             return "complete -c civlink -n '\(condition); and test (count (__civlink_words)) -eq 1' -a '(__civlink_ids)'\n"
                 + "complete -c civlink -n '\(condition); and test (count (__civlink_words)) -ge 2' -F\n"
-        case .agency, .shell: return "complete -c civlink -n '\(condition)' -a '\(positionalChoices(positionals)!.joined(separator: " "))'\n"
+        case .agency, .shell, .settingKey: return "complete -c civlink -n '\(condition)' -a '\(positionalChoices(positionals)!.joined(separator: " "))'\n"
         }
     }
 }

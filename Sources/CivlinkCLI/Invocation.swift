@@ -91,6 +91,11 @@ public final class Invocation {
         try? errors.write(Array(("civlink: " + text(phrase) + "\n").utf8))
     }
 
+    /// A JSON object on standard error, one line (machine-readable diagnostics).
+    func errorLine(_ json: JSON) {
+        try? errors.write(json.bytes() + [0x0A])
+    }
+
     /// A line on standard error, as it is.
     func note(_ phrase: Phrase) {
         try? errors.write(Array((text(phrase) + "\n").utf8))

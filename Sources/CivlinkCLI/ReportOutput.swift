@@ -2,14 +2,19 @@ import CivlinkCore
 
 /// Renders reports for `civlink report`: table, CSV, SVG and the overdue list.
 enum ReportOutput {
-    static func table(_ report: Report, suppress: Suppression, _ invocation: Invocation) throws {
+    static func table(_ report: Report, suppress: Suppression, agencyNames: [String: String] = [:], _ invocation: Invocation) throws {
         try invocation.line("period \(report.scope.from) to \(report.scope.to)" + (report.scope.province.map { ", province \($0)" } ?? "")
                             + (report.scope.commune.map { ", commune \($0)" } ?? "") + "; generated \(report.generatedAt.shortDescription)")
         try invocation.line("")
         let rows = report.csvRows(suppress: suppress)
         let header = rows[0].map { $0.uppercased().replacing("_", with: " ") }
+        let systemColumn = report.dimensions.firstIndex(of: .system).map { index in
+            report.dimensions.prefix(index).filter(report.hasNameColumn).count + index
+        }
         let body = rows.dropFirst().map { row in
-            row.map { $0 == "suppressed" ? "<\(suppress.below)" : $0 }.enumerated().map { i, cell in
+            // A system a province named (config set agency.CODE.name) is shown by that name.
+            row.enumerated().map { i, cell in i == systemColumn ? agencyNames[cell] ?? cell : cell }
+            .map { $0 == "suppressed" ? "<\(suppress.below)" : $0 }.enumerated().map { i, cell in
                 i == row.count - 1 && !cell.isEmpty && !cell.hasPrefix("<") ? fixed((Double(cell) ?? 0) * 100, decimals: 1) + "%" : cell
             }
         }

@@ -114,7 +114,7 @@ final class SearchTests: XCTestCase {
     func testDossiersRegisteredBeforeTheIndexAreIndexedOnTheFirstSearch() throws {
         let (fixture, birth, twin, death) = try fixture()
         // The ledger as a civlink before migration 8 left it.
-        try fixture.ledger.database.execute("DROP TABLE search_keys; PRAGMA user_version = 5;")
+        try fixture.ledger.database.execute("DROP TABLE search_keys; PRAGMA user_version = 7;")
         let reopened = try Ledger(path: fixture.ledger.path)
         XCTAssertEqual(try reopened.schemaVersion, Migrations.latest)
         XCTAssertEqual(try reopened.setting(Ledger.searchBackfillSetting), "0")

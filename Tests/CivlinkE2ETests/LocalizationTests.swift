@@ -13,7 +13,7 @@ final class LocalizationTests: XCTestCase {
         XCTAssertEqual(vietnamese.status, 65)
         XCTAssertEqual(vietnamese.stderr, "civlink: mother.personal_id: phải gồm 12 chữ số\n")
         let messages = try box.run(["register-birth"], stdin: Data("{}".utf8), environment: ["LANG": "C", "LC_MESSAGES": "vi_VN.UTF-8"])
-        XCTAssertEqual(messages.stderr, "civlink: province: là bắt buộc\n")
+        XCTAssertTrue(messages.stderr.hasPrefix("civlink: province: là bắt buộc\ncivlink: commune: là bắt buộc\n"), messages.stderr)
 
         let dossier = try box.run(["register-birth"], stdin: Data(Declarations.text(Declarations.birth()).utf8), environment: ["LANG": "vi_VN.UTF-8"])
         let id = try dossier.json()["id"] as! String

@@ -13,7 +13,7 @@ counts how often the agency acted on an id (1 with deduplication, whatever the r
 each message's kind (request, update or void). An update is answered like a request, with its
 corrected result; a void is completed without a result.
 Usage: agency_server.py [--port N]   (prints the port on the first line of stdout)"""
-import json, random, socket, struct, sys, threading, time
+import datetime, json, random, socket, struct, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 lock = threading.Lock()
@@ -38,13 +38,28 @@ def result(message):
     if procedure in ("residence-registration", "residence-deletion"):
         return {"confirmation": "CONF-%s-%s" % (province, digits(8))}
     if procedure == "health-insurance-card":
+        # Valid until 72 months old; a child who turns 72 months by September keeps it to 30 September.
         born = (data.get("child") or {}).get("date_of_birth", "2026-01-01")
         y, m, d = int(born[:4]), int(born[5:7]), int(born[8:10])
-        until = "%04d-09-30" % (y + 6) if m <= 9 else "%04d-%02d-%02d" % (y + 6, m, d - 1) if d > 1 else "%04d-%02d-28" % (y + 6, m - 1)
+        if m <= 9:
+            until = "%04d-09-30" % (y + 6)
+        else:
+            until = (datetime.date(y + 6, m, d) - datetime.timedelta(days=1)).isoformat()
         return {"card_number": "TE1%s%s" % (province, digits(10)), "valid_from": born, "valid_until": until}
     if procedure in ("funeral-allowance", "funeral-support"):
         amount = ((data.get("benefit") or {}).get("amount_vnd")) or 10000000
         return {"decision": "QD-" + digits(6), "amount_vnd": amount}
+    if procedure == "survivor-benefit":
+        # Survivor benefit (tu tuat): one-off, or monthly at half the base salary per relative
+        # from the month after the death.
+        request = data.get("survivor_benefit") or {}
+        died = datetime.date.fromisoformat((data.get("death") or {}).get("date", "2026-01-01"))
+        base = 2340000
+        if request.get("kind") == "monthly":
+            start = datetime.date(died.year + (died.month == 12), died.month % 12 + 1, 1)
+            relatives = max(1, len(request.get("relatives") or []))
+            return {"decision": "QD-TT-" + digits(6), "kind": "monthly", "monthly_amount_vnd": base // 2 * relatives, "from": start.isoformat()}
+        return {"decision": "QD-TT-" + digits(6), "kind": "one-off", "amount_vnd": base * 24}
     return {}
 
 class Handler(BaseHTTPRequestHandler):

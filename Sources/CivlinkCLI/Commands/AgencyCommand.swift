@@ -61,11 +61,21 @@ enum AgencyCommand: Command {
             try invocation.openLedger().saveAgency(endpoint, now: try invocation.now())
             try invocation.line(endpoint.json)
         case "list":
-            let agencies = try invocation.openLedger(readOnly: true).agencies()
+            let ledger = try invocation.openLedger(readOnly: true)
+            let agencies = try ledger.agencies()
+            // The name people know the agency by (config set agency.CODE.name), else civlink's.
+            func name(_ code: String) throws -> String {
+                guard let agency = Agency(rawValue: code) else { return code }
+                return try ledger.agencyDisplayName(agency) ?? agency.defaultName
+            }
             if invocation.format() == .json {
-                try agencies.forEach { try invocation.line($0.json) }
+                for agency in agencies {
+                    guard case .object(let members) = agency.json else { continue }
+                    try invocation.line(JSON.object(members + [("name", .string(try name(agency.code)))]))
+                }
             } else {
-                try invocation.table(["AGENCY", "TRANSPORT", "TARGET", "TIMEOUT"], agencies.map { [$0.code, $0.kind.rawValue, $0.target, "\($0.timeoutSeconds)s"] })
+                try invocation.table(["AGENCY", "NAME", "TRANSPORT", "TARGET", "TIMEOUT"],
+                                     agencies.map { [$0.code, try name($0.code), $0.kind.rawValue, $0.target, "\($0.timeoutSeconds)s"] })
                     .forEach(invocation.line)
                 let missing = agencyCodes.filter { code in !agencies.contains { $0.code == code } }
                 if !missing.isEmpty { invocation.note("not configured (procedures for them wait): \(missing.joined(separator: ", "))") }

@@ -3,7 +3,7 @@ import FoundationEssentials
 
 enum CACommand: Command {
     static let spec = CommandSpec(
-        "ca", summary: "A province CA for small deployments and tests (init, issue), or import a real CA's certificate chain.",
+        "ca", summary: "A province CA for small deployments and tests (init, issue, revoke), or import a real CA's certificate chain.",
         actions: [
             ActionSpec("init", usage: "civlink ca init --dir DIR --name NAME [--province CODE] [--type TYPE] [--days N]",
                        summary: "Create a province CA: a key (mode 0600) and a self-signed certificate in DIR.", options: [
@@ -26,12 +26,17 @@ enum CACommand: Command {
             ]),
             ActionSpec("import", usage: "civlink ca import CHAIN.pem", summary: "Record a real CA's certificate chain in the ledger.",
                        positionals: .files),
+            ActionSpec("revoke", usage: "civlink ca revoke CERT-SHA256|CERT.pem --reason TEXT",
+                       summary: "Revoke an officer's certificate: copies it signs from now on fail verification.", options: [
+                .value("--reason", "TEXT", .text, "why the certificate is revoked (e.g. key lost, officer left)"),
+            ], positionals: .files),
         ])
 
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         switch invocation.arguments.action {
         case "init": return try initCA(invocation)
         case "issue": return try issue(invocation)
+        case "revoke": return try revoke(invocation)
         default: return try importChain(invocation)
         }
     }
@@ -61,6 +66,17 @@ enum CACommand: Command {
               let officer = invocation.value("--officer"), let commune = invocation.value("--commune"), let role = invocation.value("--role") else {
             throw UsageError("ca issue needs --dir, --csr, --officer, --commune, --role and --out")
         }
+        // A certificate for a commune that does not exist would sign nothing: the code is 5
+        // digits and, when the ledger has a commune table, a commune in force today.
+        guard commune.utf8.count == 5, commune.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            throw ValidationError("--commune", "must be a 5-digit commune code")
+        }
+        if Files.exists(invocation.ledgerPath) {
+            let today = try invocation.now().localDate
+            if let communes = try invocation.openLedger(readOnly: true).reference.communes, communes.commune(commune, on: today) == nil {
+                throw ValidationError("--commune", "must be a commune in force on \(today) in the ledger's commune table")
+            }
+        }
         let caKey = try PrivateKey.load(path: dir + "/ca.key")
         let caCert = try Certificate.loadChain(path: dir + "/ca.pem")[0]
         guard let csrData = Files.read(csr) else { throw Failure(.notFound, "cannot read \(csr): \(Files.reason())") }
@@ -84,6 +100,25 @@ enum CACommand: Command {
         let ledger = try invocation.openLedger()
         try ledger.recordCertificateChain(chain, now: try invocation.now())
         try invocation.line("imported \(chain.count) certificate(s), officer certificate sha256 \(chain[0].fingerprint)")
+        return .ok
+    }
+
+    static func revoke(_ invocation: Invocation) throws -> ExitStatus {
+        guard invocation.positionals.count == 1 else { throw UsageError("ca revoke needs one certificate: its SHA-256 fingerprint or its PEM file") }
+        guard let reason = invocation.value("--reason"), !reason.isEmpty else { throw UsageError("ca revoke needs --reason TEXT") }
+        let target = invocation.positionals[0]
+        let ledger = try invocation.openLedger()
+        let now = try invocation.now()
+        var fingerprint = target.lowercased()
+        let isFingerprint = fingerprint.utf8.count == 64 && fingerprint.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        if !isFingerprint {
+            // A certificate file: recorded first if the ledger has not seen it.
+            let chain = try Certificate.loadChain(path: target)
+            try ledger.recordCertificateChain(chain, now: now)
+            fingerprint = chain[0].fingerprint
+        }
+        let revoked = try ledger.revokeCertificate(fingerprint: fingerprint, reason: reason, now: now)
+        try invocation.line("revoked certificate sha256 \(fingerprint) (commune \(revoked.commune)) at \(JWS.utcText(now))")
         return .ok
     }
 }

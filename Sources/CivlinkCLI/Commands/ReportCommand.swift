@@ -4,14 +4,16 @@ import FoundationEssentials
 enum ReportCommand: Command {
     static let spec = CommandSpec(
         "report", summary: "Province statistics: received, processed, pending, overdue by system, procedure, commune, month; overdue list.",
-        usage: ["civlink report [--from DATE] [--to DATE] [--province CODE] [--commune CODE] [--by system,procedure,group,commune,month] [--overdue] [--format table|csv|json] [--bom] [--chart FILE.svg] [--suppress-below N]"],
+        usage: ["civlink report [--from DATE] [--to DATE] [--province CODE] [--commune CODE] [--units as-of|current] [--by system,procedure,group,province,commune,month] [--overdue] [--format table|csv|json] [--bom] [--chart FILE.svg] [--suppress-below N]"],
         options: [
             formatOption([.table, .csv, .json]),
             .value("--from", "YYYY-MM-DD", .text, "first day of the period (dossiers received from this local day; default: first of this month)"),
             .value("--to", "YYYY-MM-DD", .text, "last day of the period, included (default: last of this month)"),
-            .value("--province", "CODE", .text, "only dossiers of this 2-digit province"),
-            .value("--commune", "CODE", .text, "only dossiers of this 5-digit commune"),
-            .value("--by", "DIMS", .choiceList(ReportDimension.allCases.map(\.rawValue)), "group by system, procedure, group (birth, death), commune, month, comma-separated (default: system)"),
+            .value("--province", "CODE", .text, "only dossiers of this 2-digit province (of the units of --units)"),
+            .value("--commune", "CODE", .text, "only dossiers of this 5-digit commune (of the units of --units)"),
+            .value("--units", "as-of|current", .choice(ReportUnits.allCases.map(\.rawValue)),
+                   "provinces and communes of the record's day (as-of) or today's (current, the default: the 63 provinces counted in the 34)"),
+            .value("--by", "DIMS", .choiceList(ReportDimension.allCases.map(\.rawValue)), "group by system, procedure, group (birth, death), province, commune, month, comma-separated (default: system)"),
             .flag("--overdue", "list overdue procedures by commune and agency instead (dossier id only)"),
             .flag("--bom", "with --format csv: start with a UTF-8 byte order mark for spreadsheet programs"),
             .value("--chart", "FILE.svg", .file, "also draw received vs processed per month per system as SVG"),
@@ -36,6 +38,7 @@ enum ReportCommand: Command {
         }
         guard from <= to else { throw UsageError("--from must not be after --to") }
         var scope = ReportScope(from: from, to: to)
+        if let units = invocation.value("--units").flatMap(ReportUnits.init(rawValue:)) { scope.units = units }
         if let province = invocation.value("--province") {
             guard digits(province, 2) else { throw UsageError("--province must be a 2-digit province code") }
             scope.province = province
@@ -63,7 +66,7 @@ enum ReportCommand: Command {
         var dimensions: [ReportDimension] = []
         for word in (invocation.value("--by") ?? "system").split(separator: ",", omittingEmptySubsequences: false) {
             guard let dimension = ReportDimension(rawValue: String(word)) else {
-                throw UsageError("--by takes system, procedure, group, commune or month, comma-separated")
+                throw UsageError("--by takes system, procedure, group, province, commune or month, comma-separated")
             }
             guard !dimensions.contains(dimension) else { throw UsageError("--by names \(dimension.rawValue) twice") }
             dimensions.append(dimension)
@@ -81,7 +84,11 @@ enum ReportCommand: Command {
         switch format {
         case .csv: try ReportOutput.csv(report, suppress: suppress, bom: invocation.has("--bom"), invocation)
         case .json: try invocation.line(report.json(suppress: suppress))
-        case .table: try ReportOutput.table(report, suppress: suppress, invocation)
+        case .table:
+            let names = Dictionary(uniqueKeysWithValues: try Agency.allCases.compactMap { agency in
+                try ledger.agencyDisplayName(agency).map { (agency.rawValue, $0) }
+            })
+            try ReportOutput.table(report, suppress: suppress, agencyNames: names, invocation)
         }
         if let chartPath {
             let rows = try ledger.reportCounts(scope, by: [.system, .month], now: now)

@@ -56,13 +56,13 @@ enum StatusCommand: Command {
             let status = withDelivery(dossier.statusJSON(now: now, events: events), delivery)
             try invocation.line(redact ? PublicStatus.redacted(status, declaration: dossier.declaration) : status)
         default:
-            try show(dossier, events: events, now: now, invocation)
+            try show(dossier, events: events, now: now, ledger: ledger, invocation)
             try showDelivery(dossier, delivery, redact: redact, invocation)
         }
         return .ok
     }
 
-    private static func show(_ dossier: DossierRecord, events: [LedgerEvent], now: Timestamp, _ invocation: Invocation) throws {
+    private static func show(_ dossier: DossierRecord, events: [LedgerEvent], now: Timestamp, ledger: Ledger, _ invocation: Invocation) throws {
         func label(_ text: String) -> String {
             let shown = invocation.heading(text)
             return shown + String(repeating: " ", count: max(1, 11 - shown.count))
@@ -78,9 +78,16 @@ enum StatusCommand: Command {
             if let reason = dossier.benefit["reason"]?.stringValue { line += ": \(reason)" }
             try invocation.line(line)
         }
+        if let survivor = dossier.declaration["survivor_benefit"]?["kind"]?.stringValue {
+            try invocation.line(label("benefit") + "survivor-benefit, \(survivor)")
+        }
         try invocation.line("")
+        // An agency a province named (config set agency.CODE.name) is shown by that name.
+        let names = Dictionary(uniqueKeysWithValues: try Agency.allCases.compactMap { agency in
+            try ledger.agencyDisplayName(agency).map { (agency.rawValue, $0) }
+        })
         let rows = dossier.procedures.map { p in
-            [p.code, p.agency, p.state.rawValue, p.since.shortDescription, p.deadline.description,
+            [p.code, names[p.agency] ?? p.agency, p.state.rawValue, p.since.shortDescription, p.deadline.description,
              p.isOverdue(now: now, paused: dossier.state.isPaused) ? "OVERDUE" : "no", p.waitsOn.isEmpty ? "-" : p.waitsOn.joined(separator: ",")]
         }
         try invocation.table(["PROCEDURE", "AGENCY", "STATE", "SINCE", "DEADLINE", "OVERDUE", "WAITS ON"], rows).forEach(invocation.line)

@@ -15,14 +15,14 @@ enum VerifyCommand: Command {
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         guard let trustPath = invocation.value("--trust") else { throw UsageError("verify needs --trust CA.pem") }
         let trusted = try Certificate.loadChain(path: trustPath)
-        var revoked: Set<String> = []
+        var revoked = Verification.RevocationList()
         if let list = invocation.value("--revoked") {
             guard let data = Files.read(list) else { throw Failure(.notFound, "cannot read \(list): \(Files.reason())") }
-            revoked = try Verification.revokedHashes(data)
+            revoked = try Verification.revocations(data)
         }
         let json = invocation.format() == .json
         let files: [String?] = invocation.positionals.isEmpty ? [nil] : invocation.positionals
-        let verifier = Verifier(trusted: trusted, revoked: revoked)
+        let verifier = Verifier(trusted: trusted, revocations: revoked)
         var allValid = true
         // Files are read here, in order, and verified on every core a slice at a time.
         var start = 0

@@ -97,15 +97,11 @@ extension Ledger {
         let open = "state NOT IN \(Ledger.finalDossierStates)"
         if let existing = try database.scalar("SELECT id FROM dossiers WHERE duplicate_key = ? AND \(open) AND id IS NOT ?",
                                               [.text(declaration.duplicateKey), SQLValue(dossier)]).string {
-            throw DuplicateError(existingDossier: existing, reason: declaration.group == .birth
-                ? "a birth with the same mother, date of birth and child's name"
-                : "a death for the same personal ID number")
+            throw DuplicateError(existingDossier: existing, reason: declaration.duplicateReason)
         }
         if let existing = try database.scalar("SELECT id FROM dossiers WHERE grp = ? AND document_key = ? AND \(open) AND id IS NOT ?",
                                               [.text(declaration.group.rawValue), .text(declaration.documentKey), SQLValue(dossier)]).string {
-            throw DuplicateError(existingDossier: existing, reason: declaration.group == .birth
-                ? "the same medical birth certificate number"
-                : "a death for the same personal ID number")
+            throw DuplicateError(existingDossier: existing, reason: declaration.documentReason)
         }
     }
 

@@ -6,7 +6,19 @@ import Glibc
 /// in the same transaction. This directory is the only place with SQL; one file per store.
 public final class Ledger {
     let database: SQLiteDatabase
-    public private(set) var reference: ReferenceData
+    /// The reference data every rule of this ledger reads: its own tables, else the shipped ones.
+    /// A commune table (thousands of rows) is read the first time a rule needs it, so commands
+    /// that never look at communes do not pay for it.
+    public var reference: ReferenceData {
+        if let text = communeText {
+            communeText = nil
+            loadedReference.communes = try? CommuneTable(text: text, source: "ledger commune table")
+        }
+        return loadedReference
+    }
+    private var loadedReference: ReferenceData
+    /// The ledger's commune table, not read yet.
+    private var communeText: String?
     public private(set) var planner: ProcedurePlanner
     public static let genesisHash = String(repeating: "0", count: 64)
     /// The last event's sequence number and hash, known only while this process holds the write
@@ -30,8 +42,8 @@ public final class Ledger {
             throw Failure(.ledgerMissing, "no ledger at \(path)", remedy: .createLedger)
         }
         database = try SQLiteDatabase(path: path, readOnly: readOnly)
-        reference = .embedded
-        planner = ProcedurePlanner(calendar: reference.calendar)
+        loadedReference = .embedded
+        planner = ProcedurePlanner(calendar: loadedReference.calendar)
         if create { try database.execute("PRAGMA journal_mode = WAL") }
         try database.execute("PRAGMA foreign_keys = ON")
         try database.execute("PRAGMA synchronous = NORMAL")
@@ -99,20 +111,18 @@ public final class Ledger {
         try database.query("SELECT key, value FROM settings ORDER BY key").map { ($0.string("key"), $0.string("value")) }
     }
 
-    private func loadSettings() throws {
-        if let holidays = try setting("holidays") {
-            reference.calendar = try WorkingCalendar(text: holidays, source: "ledger setting 'holidays'")
-        }
+    func loadSettings() throws {
+        (loadedReference, communeText) = try referenceFromSettings()
         var overrides: [String: Int] = [:]
         for (key, value) in try allSettings() where key.hasPrefix("deadline.") {
             overrides[String(key.dropFirst("deadline.".count))] = Int(value)
         }
-        planner = ProcedurePlanner(calendar: reference.calendar, deadlineOverrides: overrides)
+        planner = ProcedurePlanner(calendar: loadedReference.calendar, deadlineOverrides: overrides)
     }
 
     /// Replaces the working calendar for this process only (a holiday file given for one run).
     public func useCalendar(_ calendar: WorkingCalendar) {
-        reference.calendar = calendar
+        loadedReference.calendar = calendar
         planner = ProcedurePlanner(calendar: calendar, deadlineOverrides: planner.deadlineOverrides)
     }
 

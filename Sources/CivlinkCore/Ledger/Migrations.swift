@@ -245,6 +245,15 @@ public enum Migrations {
         CREATE INDEX IF NOT EXISTS search_keys_dossier ON search_keys(dossier_id);
         INSERT OR IGNORE INTO settings(key, value) SELECT 'search.backfill', '0' WHERE EXISTS (SELECT 1 FROM dossiers);
         """),
+        // 11 (desk cases): an officer's certificate can be revoked, with when and why; the
+        // revocation list carries it and verifiers refuse copies signed from then on.
+        (11, """
+        CREATE TABLE IF NOT EXISTS certificate_revocations(
+            fingerprint TEXT PRIMARY KEY REFERENCES certificates(fingerprint),
+            revoked_at INTEGER NOT NULL,
+            reason TEXT NOT NULL
+        );
+        """),
     ]
 
     /// Migrations that rebuild a table other tables refer to: they run with foreign keys off

@@ -22,7 +22,11 @@ extension Ledger {
                 return database.changes == 0 ? .duplicate : .quarantined(reason.description)
             }
             let receipt: Receipt
-            do { receipt = try Receipt.parse(data) } catch let error as ValidationError { return try quarantine(error.phrase) }
+            do { receipt = try Receipt.parse(data) } catch let error as ValidationError {
+                return try quarantine(error.phrase)
+            } catch let errors as ValidationErrors {
+                return try quarantine(errors.phrase)
+            }
             guard let message = try database.queryFirst("SELECT dossier_id, procedure, kind FROM messages WHERE id = ?", [.text(receipt.messageID)]) else {
                 return try quarantine("unknown message id")
             }
@@ -33,7 +37,11 @@ extension Ledger {
             }
             do { try receipt.requireResult(answering: kind) } catch let error as ValidationError { return try quarantine(error.phrase) }
             if kind != .void, receipt.status == .completed, let result = receipt.result, let rule = ProcedureKind.named(procedure)?.result {
-                do { try rule.check(result, rule.needsDossier ? try self.dossier(dossier) : nil, reference) } catch let error as ValidationError { return try quarantine(error.phrase) }
+                do { try rule.check(result, rule.needsDossier ? try self.dossier(dossier) : nil, reference) } catch let error as ValidationError {
+                    return try quarantine(error.phrase)
+                } catch let errors as ValidationErrors {
+                    return try quarantine(errors.phrase)
+                }
             }
             try database.run("INSERT INTO receipts(message_id, status, digest, body, source, received_at) VALUES (?, ?, ?, ?, ?, ?)",
                              [.text(receipt.messageID), .text(receipt.status.rawValue), .text(digest), .text(String(decoding: data, as: UTF8.self)),

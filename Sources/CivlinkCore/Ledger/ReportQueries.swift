@@ -6,6 +6,7 @@ extension ReportDimension {
         case .system: return "p.agency"
         case .procedure: return "p.code"
         case .group: return "d.grp"
+        case .province: return "d.province"
         case .commune: return "d.commune"
         case .month: return "strftime('%Y-%m', d.received_at + 25200, 'unixepoch')"
         }
@@ -16,6 +17,7 @@ extension ReportDimension {
         switch self {
         case .system, .procedure: return "NULL"
         case .group: return "r.grp"
+        case .province: return "r.province"
         case .commune: return "r.commune"
         case .month: return "strftime('%Y-%m', r.received_at + 25200, 'unixepoch')"
         }
@@ -33,14 +35,30 @@ extension ReportDimension {
 }
 
 extension ReportScope {
-    /// Bound parameters ?1...?4: [start instant, end instant), province, commune.
-    var parameters: [SQLValue] {
+    /// Bound parameters ?1...?8: [start instant, end instant), province, commune, today (for the
+    /// queries that need it), the first instant of the 2025 units, and the province and commune
+    /// codes of records before then that `province` and `commune` cover in the report's units.
+    func parameters(today: CivilDate?, reference: ReferenceData) -> [SQLValue] {
         let start = Timestamp.endOfLocalDay(from.adding(days: -1)).seconds
         let end = Timestamp.endOfLocalDay(to).seconds
-        return [.integer(start), .integer(end), SQLValue(province), SQLValue(commune)]
+        let reorganised = Timestamp.endOfLocalDay(ProvinceTable.reorganisation.adding(days: -1)).seconds
+        var formerProvinces = province.map { [$0] } ?? []
+        var formerCommunes = commune.map { [$0] } ?? []
+        if units == .current {
+            if let province { formerProvinces = reference.provinces.formerProvinces(of: province) }
+            if let commune, let communes = reference.communes { formerCommunes = communes.formerCommunes(of: commune) }
+        }
+        return [.integer(start), .integer(end), SQLValue(province), SQLValue(commune), SQLValue(today?.description),
+                .integer(reorganised), .jsonList(formerProvinces), .jsonList(formerCommunes)]
     }
 
-    static let whereClause = "d.received_at >= ?1 AND d.received_at < ?2 AND (?3 IS NULL OR d.province = ?3) AND (?4 IS NULL OR d.commune = ?4)"
+    /// The period and scope. A record received before the 2025 units is in the province or
+    /// commune when its own code is one of those the scope's covers (?7, ?8).
+    static let whereClause = """
+        d.received_at >= ?1 AND d.received_at < ?2
+        AND (?3 IS NULL OR (d.received_at >= ?6 AND d.province = ?3) OR (d.received_at < ?6 AND d.province IN (SELECT value FROM json_each(?7))))
+        AND (?4 IS NULL OR (d.received_at >= ?6 AND d.commune = ?4) OR (d.received_at < ?6 AND d.commune IN (SELECT value FROM json_each(?8))))
+        """
 }
 
 /// The report's SQL pieces made from the state machines and the catalogue: fixed text, never input.
@@ -93,6 +111,10 @@ extension Ledger {
     /// system that holds them.
     public func reportCounts(_ scope: ReportScope, by dimensions: [ReportDimension], now: Timestamp) throws -> [ReportRow] {
         let procedureLevel = dimensions.contains(where: \.isProcedureLevel)
+        // Units are named by their codes of the day; a province or commune dimension also groups
+        // by whether the record came before the 2025 units (a last key, taken off below), to name
+        // or map them by that day.
+        let byUnits = Ledger.groupsByUnits(dimensions)
         var rows = procedureLevel ? try procedureCounts(scope, by: dimensions, now: now) : try recordCounts(scope, by: dimensions, now: now)
         if procedureLevel {
             // Overdue from the open procedures only (the partial index), under the system holding each.
@@ -111,12 +133,25 @@ extension Ledger {
             }
             rows.sort { $0.keys.lexicographicallyPrecedes($1.keys) }
         }
+        if byUnits {
+            rows = rows.map { row in
+                ReportRow(keys: Array(row.keys.dropLast()), counts: row.counts, names: [row.keys.last == "1" ? "before" : ""])
+            }
+            rows = inUnits(rows, dimensions: dimensions, units: scope.units)
+        }
         if dimensions == [.system] {
             // Every system is listed, as in the national figures, even one that received nothing.
             let found = Dictionary(uniqueKeysWithValues: rows.map { ($0.keys[0], $0) })
             rows = Agency.allCases.map { found[$0.rawValue] ?? ReportRow(keys: [$0.rawValue], counts: ReportCounts()) }
         }
         return rows
+    }
+
+    static func groupsByUnits(_ dimensions: [ReportDimension]) -> Bool { dimensions.contains(.province) || dimensions.contains(.commune) }
+
+    /// The grouping keys of `dimensions`, with the before-2025-units flag last when they name units.
+    private func groupingKeys(_ dimensions: [ReportDimension], _ expression: (ReportDimension) -> String, receivedAt: String) -> [String] {
+        dimensions.map(expression) + (Ledger.groupsByUnits(dimensions) ? ["CAST(\(receivedAt) < ?6 AS TEXT)"] : [])
     }
 
     private func grouping(_ keys: [String]) -> (select: String, group: String) {
@@ -130,7 +165,8 @@ extension Ledger {
     /// Procedures of the period's dossiers (steps left out: the signed copy is the result of the
     /// registration, not a record of its own), by dimension. Overdue is filled in separately.
     private func procedureCounts(_ scope: ReportScope, by dimensions: [ReportDimension], now: Timestamp) throws -> [ReportRow] {
-        let (select, group) = grouping(dimensions.map(\.sql))
+        let keyExpressions = groupingKeys(dimensions, \.sql, receivedAt: "d.received_at")
+        let (select, group) = grouping(keyExpressions)
         let sql = """
             SELECT \(select)count(*) AS planned,
                    sum(\(ReportSQL.received)) AS received,
@@ -149,8 +185,8 @@ extension Ledger {
             \(group)
             """
         var rows: [ReportRow] = []
-        try database.forEachRow(sql, scope.parameters + [.text(now.localDate.description)]) { row in
-            rows.append(ReportRow(keys: keys(of: row, dimensions.count), counts: ReportCounts(row: row)))
+        try database.forEachRow(sql, scope.parameters(today: now.localDate, reference: reference)) { row in
+            rows.append(ReportRow(keys: keys(of: row, keyExpressions.count), counts: ReportCounts(row: row)))
         }
         return rows
     }
@@ -159,7 +195,8 @@ extension Ledger {
     /// (a record counts once per row however many of its procedures are late there): read
     /// through the partial index over open procedures, whose condition the query repeats.
     private func overdueCounts(_ scope: ReportScope, by dimensions: [ReportDimension], now: Timestamp) throws -> [([String], Int)] {
-        let (select, group) = grouping(dimensions.map(\.overdueSQL))
+        let keyExpressions = groupingKeys(dimensions, \.overdueSQL, receivedAt: "d.received_at")
+        let (select, group) = grouping(keyExpressions)
         let sql = """
             SELECT \(select)count(DISTINCT p.dossier_id) AS overdue
             FROM procedures p JOIN dossiers d ON d.id = p.dossier_id
@@ -168,8 +205,8 @@ extension Ledger {
             \(group)
             """
         var result: [([String], Int)] = []
-        try database.forEachRow(sql, scope.parameters + [.text(now.localDate.description)]) { row in
-            result.append((keys(of: row, dimensions.count), row.int("overdue")))
+        try database.forEachRow(sql, scope.parameters(today: now.localDate, reference: reference)) { row in
+            result.append((keys(of: row, keyExpressions.count), row.int("overdue")))
         }
         return result
     }
@@ -180,7 +217,8 @@ extension Ledger {
     /// file past its time is refused, computed from the clock).
     func recordCounts(_ scope: ReportScope, by dimensions: [ReportDimension], now: Timestamp) throws -> [ReportRow] {
         let recordDimensions = dimensions.filter { !$0.isProcedureLevel }
-        let (select, group) = grouping(recordDimensions.map(\.recordSQL))
+        let keyExpressions = groupingKeys(recordDimensions, \.recordSQL, receivedAt: "r.received_at")
+        let (select, group) = grouping(keyExpressions)
         let registered = "r.state = '\(DossierState.registered.rawValue)'"
         let done = "(\(registered) AND r.unprocessed = 0)"
         // Grouping by every column of dossiers_report in its order (the id last) makes one group
@@ -195,7 +233,7 @@ extension Ledger {
                    sum(r.overdue) AS overdue, sum(r.rejected) AS rejected, sum(r.stuck) AS stuck,
                    sum(r.late = 1 AND \(registered)) AS late,
                    sum(\(done) AND r.overran = 0) AS on_time
-            FROM (SELECT d.grp AS grp, d.commune AS commune, d.received_at AS received_at, d.state AS state, d.late AS late,
+            FROM (SELECT d.grp AS grp, d.province AS province, d.commune AS commune, d.received_at AS received_at, d.state AS state, d.late AS late,
                          sum(p.state NOT IN \(ReportSQL.processed) AND p.state NOT IN \(ReportSQL.cancelled)) AS unprocessed,
                          max(p.state IN \(Ledger.runningStates) AND p.deadline < ?5 AND d.state NOT IN \(Ledger.pausedDossierStates)) AS overdue,
                          max(p.state = '\(ProcedureState.rejected.rawValue)') AS rejected, max(p.state = '\(ProcedureState.stuck.rawValue)') AS stuck,
@@ -207,9 +245,9 @@ extension Ledger {
             \(group)
             """
         var rows: [ReportRow] = []
-        try database.forEachRow(sql, scope.parameters + [.text(now.localDate.description)]) { row in
+        try database.forEachRow(sql, scope.parameters(today: now.localDate, reference: reference)) { row in
             if recordDimensions.isEmpty && row.int("planned") == 0 { return }
-            rows.append(ReportRow(keys: keys(of: row, recordDimensions.count), counts: ReportCounts(row: row)))
+            rows.append(ReportRow(keys: keys(of: row, keyExpressions.count), counts: ReportCounts(row: row)))
         }
         return rows
     }
@@ -244,7 +282,7 @@ extension Ledger {
              GROUP BY 3
             """
         var figures: [String: Distribution] = [:]
-        try database.forEachRow(sql, scope.parameters) { row in
+        try database.forEachRow(sql, scope.parameters(today: nil, reference: reference)) { row in
             let key = row.string("metric") + "|" + row.string("agency")
             figures[key, default: Distribution()].add(row["seconds"].int64 ?? 0, count: row.int("n"))
         }
@@ -260,8 +298,47 @@ extension Ledger {
 
     public func report(_ scope: ReportScope, by dimensions: [ReportDimension], now: Timestamp) throws -> Report {
         let totals = try recordCounts(scope, by: [], now: now).first?.counts ?? ReportCounts()
-        return Report(scope: scope, dimensions: dimensions, generatedAt: now, rows: try reportCounts(scope, by: dimensions, now: now),
-                      totals: totals, timings: try reportTimings(scope))
+        var report = Report(scope: scope, dimensions: dimensions, generatedAt: now, rows: try reportCounts(scope, by: dimensions, now: now),
+                            totals: totals, timings: try reportTimings(scope))
+        report.communeNames = reference.communes != nil
+        return report
+    }
+
+    /// `('birth-registration', 'death-registration')`: the registrations, on which late
+    /// registrations are counted (fixed text from the catalogue).
+    static var registrationCodes: String {
+        "(" + ProcedureKind.all.filter(\.isRegistration).map { "'\($0.code)'" }.joined(separator: ", ") + ")"
+    }
+
+    /// Rows grouped by units of the day (and whether before the 2025 units) in the report's
+    /// units, with the units' names: as of the record's day, or today's, a former province under
+    /// its 2025 province and a former commune under its successor. Rows that name the same units
+    /// are added together.
+    func inUnits(_ rows: [ReportRow], dimensions: [ReportDimension], units: ReportUnits) -> [ReportRow] {
+        let before = ProvinceTable.reorganisation.adding(days: -1), after = ProvinceTable.reorganisation
+        var merged: [[String]: ReportRow] = [:]
+        for row in rows {
+            let day = row.name(0) == "before" ? before : after
+            let named = units == .current ? after : day
+            var keys = row.keys, names = Array(repeating: "", count: dimensions.count)
+            for (index, dimension) in dimensions.enumerated() {
+                switch dimension {
+                case .province:
+                    if units == .current { keys[index] = reference.provinces.currentProvince(keys[index], on: day) ?? keys[index] }
+                    names[index] = reference.provinces.provinceName(keys[index], on: named) ?? ""
+                case .commune:
+                    guard let communes = reference.communes else { continue }
+                    if units == .current { keys[index] = communes.currentCommune(keys[index], on: day) }
+                    names[index] = communes.commune(keys[index], on: named)?.name ?? ""
+                default: continue
+                }
+            }
+            let key = keys + names
+            merged[key] = ReportRow(keys: keys, counts: (merged[key]?.counts ?? ReportCounts()) + row.counts, names: names)
+        }
+        return merged.values.sorted { a, b in
+            a.keys != b.keys ? a.keys.lexicographicallyPrecedes(b.keys) : a.names.lexicographicallyPrecedes(b.names)
+        }
     }
 
     /// Overdue procedures (running, deadline's local day over), by commune, agency, deadline,
@@ -269,7 +346,7 @@ extension Ledger {
     /// commune regardless of when it was received.
     public func overdueProcedures(_ scope: ReportScope, allPeriods: Bool, now: Timestamp, _ body: (OverdueProcedure) throws -> Void) throws {
         let today = now.localDate
-        var parameters = scope.parameters
+        var parameters = scope.parameters(today: today, reference: reference)
         if allPeriods { parameters[0] = .integer(Int64.min); parameters[1] = .integer(Int64.max) }
         try database.forEachRow("""
             SELECT d.commune, p.agency, p.code, d.id, p.state, p.deadline, \(ReportSQL.holder) AS held_by
@@ -277,7 +354,7 @@ extension Ledger {
              WHERE p.state IN \(Ledger.runningStates) AND p.state NOT IN \(Ledger.finalStates) AND p.deadline < ?5 AND \(ReportScope.whereClause)
                AND d.state NOT IN \(Ledger.pausedDossierStates)
              ORDER BY d.commune, p.agency, p.deadline, d.id, p.position
-            """, parameters + [.text(today.description)]) { row in
+            """, parameters) { row in
             let deadline = CivilDate(row.string("deadline")) ?? today
             try body(OverdueProcedure(commune: row.string("commune"), agency: row.string("agency"), procedure: row.string("code"),
                                       dossier: row.string("id"), state: row.string("state"), deadline: deadline,

@@ -144,7 +144,8 @@ extension Ledger {
         return row.string("signature_sha256")
     }
 
-    /// The revocation list verifiers use offline (`civlink.revocations/1`).
+    /// The revocation list verifiers use offline (`civlink.revocations/1`): revoked copies, and
+    /// revoked officer certificates.
     public func revocationList(now: Timestamp) throws -> JSON {
         let rows = try database.query("""
             SELECT dossier_id, signature_sha256, revoked_at, revocation_reason FROM signed_copies WHERE revoked_at IS NOT NULL ORDER BY revoked_at, id
@@ -156,6 +157,7 @@ extension Ledger {
                          ("revoked_at", .string(JWS.utcText(Timestamp(seconds: row["revoked_at"].int64 ?? 0)))),
                          ("reason", .optional(row["revocation_reason"].string))])
             })),
+            ("certificates", .array(try revokedCertificates())),
         ])
     }
 }

@@ -30,14 +30,15 @@ public enum Registration {
     /// validates chunks of lines on every core while this thread registers the chunks before
     /// them, in line order, through a `BatchWriter`. A refused line (invalid, or a duplicate) is
     /// passed to `refused` with its number and the good lines go on; `registered` gets each
-    /// transaction's dossiers once committed. A read error ends the batch with an I/O failure
+    /// transaction's dossiers once committed (a refused line's error is `ValidationErrors`, with
+    /// every rule the line breaks, or a `DuplicateError`). A read error ends the batch with an I/O failure
     /// after the lines before it.
     /// With `intake`, each line is recorded as received through that channel instead of registered.
     public static func registerBatch(fd: Int32, group: ProcedureGroup, intake: Channel? = nil, ledger: Ledger, actor: String, now: Timestamp,
                                      registered: ([DossierRecord]) throws -> Void,
                                      refused: (_ line: Int, _ error: any CivlinkError) -> Void) throws -> BatchResult {
         typealias Line = (number: Int, data: Data?)
-        typealias Validated = (lines: [Line], results: [Result<Declaration, ValidationError>])
+        typealias Validated = (lines: [Line], results: [Result<Declaration, ValidationErrors>])
         let reference = ledger.reference
         var result = BatchResult()
         let writer = BatchWriter<Validated>(ledger: ledger, queueCapacity: 2, maxItemsPerTransaction: linesPerTransaction)
@@ -89,16 +90,16 @@ public enum Registration {
 
     /// Parses and validates each line of a chunk, spread over the machine's cores.
     static func validate(_ chunk: [(number: Int, data: Data?)], group: ProcedureGroup, now: Timestamp,
-                         reference: ReferenceData) -> [Result<Declaration, ValidationError>] {
+                         reference: ReferenceData) -> [Result<Declaration, ValidationErrors>] {
         let limit = JSONLimits.declaration.maxBytes
         return chunk.map(\.data).parallelMap(background: true) { data in
-            guard let data else { return .failure(ValidationError("", "line is over the limit of \(limit) bytes")) }
+            guard let data else { return .failure(ValidationErrors([ValidationError("", "line is over the limit of \(limit) bytes")])) }
             do {
                 return .success(try Declaration.parse(data, group: group, now: now, reference: reference))
-            } catch let error as ValidationError {
-                return .failure(error)
+            } catch let errors as ValidationErrors {
+                return .failure(errors)
             } catch {
-                return .failure(ValidationError("", Phrase(verbatim: "\(error)")))
+                return .failure(ValidationErrors([ValidationError("", Phrase(verbatim: "\(error)"))]))
             }
         }
     }

@@ -5,6 +5,7 @@ public enum Signing {
     /// document's text. Every refusal names the reason.
     public static func sign(dossier id: String, ledger: Ledger, signer: Signer, actor: String, now: Timestamp) throws -> String {
         try signer.checkValidity(at: now)
+        try ledger.checkNotRevoked(signer)
         return try ledger.write {
             let dossier = try ledger.dossier(id)
             guard dossier.commune == signer.commune else {
@@ -41,6 +42,7 @@ public enum Signing {
     public static func signPending(ledger: Ledger, signer: Signer, actor: String, now: Timestamp, batchSize: Int = 256,
                                    committed: ([String], _ pendingTotal: Int) throws -> Void) throws -> Int {
         try signer.checkValidity(at: now)
+        try ledger.checkNotRevoked(signer)
         let ids = try ledger.waitingForSignature(commune: signer.commune)
         if ids.isEmpty { return 0 }
         let protected = JWS.protectedHeader(algorithm: signer.key.type.jwsAlgorithm, x5c: signer.x5c, at: now)

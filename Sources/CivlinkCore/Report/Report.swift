@@ -1,7 +1,7 @@
 
 /// What a report can be grouped by (combinable, in the order given).
 public enum ReportDimension: String, Sendable, CaseIterable {
-    case system, procedure, group, commune, month
+    case system, procedure, group, province, commune, month
 
     /// Dimensions of a procedure, not of a whole record: rows grouped by one of them count the
     /// systems' records (one per dossier and procedure), the others whole records (dossiers).
@@ -16,6 +16,15 @@ public enum ReportUnit: String, Sendable {
     case records
 }
 
+/// Which administrative units a report counts records in (the 2025 reorganisation: 63 provinces
+/// became 34, communes got new codes): those of the day the record's file was received, or
+/// today's, a former province counted under the 2025 province it belongs to (provinces.tsv) and
+/// a former commune under its successor in the commune table.
+public enum ReportUnits: String, Sendable, CaseIterable {
+    case asOf = "as-of"
+    case current
+}
+
 /// Which dossiers a report covers: those whose complete file reached the desk (`received_at`)
 /// between `from` and `to` (local dates, both included), in a province or commune.
 public struct ReportScope: Sendable {
@@ -23,12 +32,15 @@ public struct ReportScope: Sendable {
     public var to: CivilDate
     public var province: String?
     public var commune: String?
+    /// The units `province`, `commune` and the rows name.
+    public var units: ReportUnits = .current
 
-    public init(from: CivilDate, to: CivilDate, province: String? = nil, commune: String? = nil) {
+    public init(from: CivilDate, to: CivilDate, province: String? = nil, commune: String? = nil, units: ReportUnits = .current) {
         self.from = from
         self.to = to
         self.province = province
         self.commune = commune
+        self.units = units
     }
 
     /// The first and last calendar day of the month `now` falls in (local time).
@@ -74,10 +86,11 @@ public struct ReportCounts: Sendable, Equatable {
     public var overdue = 0
     public var rejected = 0
     public var stuck = 0
-    /// Registrations made later than the law allows after the birth or death.
-    public var late = 0
     /// Processed on or before the deadline's local day.
     public var onTime = 0
+    /// Registrations made later than the law allows (60 days after a birth, 15 after a death):
+    /// counted on the registration procedure, so a total counts late dossiers.
+    public var late = 0
 
     public init() {}
 
@@ -99,6 +112,17 @@ public struct ReportRow: Sendable {
     /// One value per dimension, in the order of `Report.dimensions`.
     public let keys: [String]
     public let counts: ReportCounts
+    /// The unit's name for the province and commune dimensions (of the units the report uses),
+    /// "" for the others or when unknown.
+    public var names: [String] = []
+
+    public init(keys: [String], counts: ReportCounts, names: [String] = []) {
+        self.keys = keys
+        self.counts = counts
+        self.names = names
+    }
+
+    public func name(_ index: Int) -> String { index < names.count ? names[index] : "" }
 }
 
 /// A timing figure: the distribution of one duration over the period's dossiers.
@@ -119,6 +143,13 @@ public struct Report: Sendable {
     public let totals: ReportCounts
     public let timings: [TimingFigure]
     public var rowUnit: ReportUnit { dimensions.contains(where: \.isProcedureLevel) ? .procedures : .records }
+    /// Whether the ledger has a commune table, so the commune dimension has names.
+    public var communeNames = false
+
+    /// The dimensions shown with a name column beside their code.
+    public func hasNameColumn(_ dimension: ReportDimension) -> Bool {
+        dimension == .province || (dimension == .commune && communeNames)
+    }
 }
 
 public struct OverdueProcedure: Sendable {

@@ -14,7 +14,10 @@ extension Report {
             return members
         }
         let rowsJSON: [JSON] = rows.map { row in
-            .object(zip(dimensions, row.keys).map { ($0.rawValue, JSON.string($1)) } + counts(row.counts))
+            .object(dimensions.enumerated().flatMap { index, dimension -> [(String, JSON)] in
+                [(dimension.rawValue, JSON.string(row.keys[index]))]
+                    + (hasNameColumn(dimension) ? [("\(dimension.rawValue)_name", JSON.string(row.name(index)))] : [])
+            } + counts(row.counts))
         }
         let timingJSON: [JSON] = timings.map { t in
             let hidden = suppress.timing(t.distribution)
@@ -29,7 +32,8 @@ extension Report {
             ("format", .string("civlink.report/1")),
             ("generated_at", .string(generatedAt.description)),
             ("period", .object([("from", .string(scope.from.description)), ("to", .string(scope.to.description))])),
-            ("scope", .object([("province", .optional(scope.province)), ("commune", .optional(scope.commune))])),
+            ("scope", .object([("province", .optional(scope.province)), ("commune", .optional(scope.commune)),
+                               ("units", .string(scope.units.rawValue))])),
             ("by", .array(dimensions.map { .string($0.rawValue) })),
             ("units", .object([("rows", .string(rowUnit.rawValue)), ("totals", .string(ReportUnit.records.rawValue))])),
             ("suppress_below", suppress.below > 1 ? .int(suppress.below) : .null),
@@ -46,10 +50,14 @@ extension Report {
             return c.values.map { suppress.count($0).map(String.init) ?? "suppressed" }
                 + [hidden ? "suppressed" : Report.share(c).map { fixed($0, decimals: 4) } ?? ""]
         }
-        var result = [dimensions.map(\.rawValue) + ReportCounts.names + ["on_time_share"]]
-        result += rows.map { $0.keys + cells($0.counts) }
+        let header = dimensions.flatMap { hasNameColumn($0) ? [$0.rawValue, "\($0.rawValue)_name"] : [$0.rawValue] }
+        var result = [header + ReportCounts.names + ["on_time_share"]]
+        result += rows.map { row in
+            dimensions.enumerated().flatMap { index, dimension in hasNameColumn(dimension) ? [row.keys[index], row.name(index)] : [row.keys[index]] }
+                + cells(row.counts)
+        }
         if !dimensions.isEmpty {
-            result.append(["total"] + Array(repeating: "", count: dimensions.count - 1) + cells(totals))
+            result.append(["total"] + Array(repeating: "", count: header.count - 1) + cells(totals))
         }
         return result
     }

@@ -26,6 +26,29 @@ public struct PersonalID: Sendable, Hashable {
         return PersonalID(digits: text)
     }
 
+    /// The year of birth the century/sex digit and the year digits give (1900-2399).
+    public static func birthYear(_ digits: String) -> Int {
+        let u = Array(digits.utf8).map { Int($0) - 0x30 }
+        return 1900 + u[3] / 2 * 100 + u[4] * 10 + u[5]
+    }
+
+    /// Checks shape, province code, and that the century and year digits match the birth date
+    /// (either sex: for a person whose sex is not declared).
+    public static func validate(_ text: String, field: String, provinces: ProvinceTable, born: CivilDate) throws -> PersonalID {
+        let id = try validate(text, field: field, provinces: provinces)
+        guard centurySexDigit(year: born.year, sex: .male) != nil else {
+            throw ValidationError(field, "birth year must be between 1900 and 2399")
+        }
+        let u = Array(text.utf8).map { Int($0) - 0x30 }
+        guard u[3] / 2 == born.year / 100 - 19 else {
+            throw ValidationError(field, "4th digit must be \(centurySexDigit(year: born.year, sex: .male)!) or \(centurySexDigit(year: born.year, sex: .female)!) for a person born in \(born.year / 100 * 100)s")
+        }
+        guard u[4] * 10 + u[5] == born.year % 100 else {
+            throw ValidationError(field, "5th and 6th digits must be the last two digits of the birth year")
+        }
+        return id
+    }
+
     /// Checks shape, province code, and that the century/sex and year digits match the person.
     public static func validate(_ text: String, field: String, provinces: ProvinceTable, born: CivilDate, sex: Sex) throws -> PersonalID {
         let id = try validate(text, field: field, provinces: provinces)

@@ -55,6 +55,8 @@ struct MessageContext {
     let dossier: DossierRecord
     /// The child's personal ID number once the population database returned it.
     let personalID: String?
+    /// The reference data of the ledger (its province table).
+    var reference: ReferenceData = .embedded
 }
 
 /// The shape and rules of a procedure's result.
@@ -72,7 +74,8 @@ extension ProcedureKind {
     /// Each group's procedure kinds in plan order: the order a dossier lists them. The
     /// certificate copy belongs to both.
     public static let birthGroup: [ProcedureKind] = [birthRegistration, certificateCopy, personalID, residenceRegistration, healthInsuranceCard]
-    public static let deathGroup: [ProcedureKind] = [deathRegistration, certificateCopy, residenceDeletion, funeralAllowance, funeralSupport]
+    public static let deathGroup: [ProcedureKind] = [deathRegistration, certificateCopy, residenceDeletion, funeralAllowance, funeralSupport,
+                                                      survivorBenefit]
 
     public static func of(_ group: ProcedureGroup) -> [ProcedureKind] { group == .birth ? birthGroup : deathGroup }
 
@@ -106,7 +109,8 @@ extension ProcedureKind {
             let d = context.dossier.declaration
             var members: [(String, JSON)] = [
                 ("child", d["child"].picking(MessagePayload.childFields)), ("mother", d["mother"].picking(MessagePayload.parentFields)),
-                ("province_id_code", .optional(MessagePayload.idProvinceCode(for: context.dossier.province))),
+                ("province_id_code", .optional(MessagePayload.idProvinceCode(for: context.dossier.province, on: context.dossier.receivedAt.localDate,
+                                                                             provinces: context.reference.provinces))),
                 ("registered_on", .optional(context.dossier.registeredAt?.localDate.description)),
             ]
             if d["father"] != nil { members.insert(("father", d["father"].picking(MessagePayload.parentFields)), at: 2) }
@@ -119,7 +123,7 @@ extension ProcedureKind {
                   let born = child["date_of_birth"]?.stringValue.flatMap(CivilDate.init),
                   let sex = child["sex"]?.stringValue.flatMap(Sex.init(rawValue:)) else { return }
             _ = try PersonalID.validate(number, field: "result.personal_id", provinces: reference.provinces, born: born, sex: sex)
-            guard reference.provinces.byIDCode[String(number.prefix(3))]?.unit2025 == dossier.province else {
+            guard reference.provinces.idCodes(ofProvince: dossier.province, on: dossier.receivedAt.localDate).contains(String(number.prefix(3))) else {
                 throw ValidationError("result.personal_id", "first 3 digits must be a province code of the registering province")
             }
         },
@@ -144,7 +148,7 @@ extension ProcedureKind {
             let d = context.dossier.declaration
             return .object([
                 ("child", d["child"].picking(["full_name", "sex", "date_of_birth"]).adding([("personal_id", .string(personalID))])),
-                ("mother", d["mother"].picking(["full_name", "personal_id"])),
+                ("mother", d["mother"].picking(["full_name", "personal_id", "identity_document", "nationality"])),
                 ("residence", d["residence_registration"] ?? .null),
             ])
         },
@@ -169,14 +173,37 @@ extension ProcedureKind {
         },
         result: ResultRule(schema: Schema([
             .required("card_number", .code(15)), .required("valid_from", .date), .required("valid_until", .date),
-        ], allowsUnknownFields: true)) { result, _, _ in
+        ], allowsUnknownFields: true), needsDossier: true) { result, dossier, reference in
+            // TE1 (a child under 6, benefit level 1), the 2-digit code of a real province, the
+            // 10-digit social insurance code: 15 characters.
             let card = result["card_number"]?.stringValue ?? ""
             guard card.utf8.count == 15, card.hasPrefix("TE1"), card.utf8.dropFirst(3).allSatisfy({ (0x30...0x39).contains($0) }) else {
-                throw ValidationError("result.card_number", "must be TE1, a 2-digit province code and a 10-digit social insurance code")
+                throw ValidationError("result.card_number", "must be 15 characters: TE1, a 2-digit province code and a 10-digit social insurance code")
+            }
+            let cardProvince = String(card.dropFirst(3).prefix(2))
+            guard reference.provinces.byIDCode["0" + cardProvince] != nil else {
+                throw ValidationError("result.card_number", "4th and 5th characters must be a province code (see provinces.tsv)")
             }
             guard let from = result["valid_from"]?.stringValue.flatMap(CivilDate.init),
                   let until = result["valid_until"]?.stringValue.flatMap(CivilDate.init), from <= until else {
                 throw ValidationError("result.valid_from", "valid_from and valid_until must be dates, in order")
+            }
+            // Against the child: issued in the registering province, valid from the birth to 72
+            // months (or 30 September of that year).
+            guard let dossier, let born = dossier.declaration["child"]?["date_of_birth"]?.stringValue.flatMap(CivilDate.init) else { return }
+            let date = dossier.receivedAt.localDate
+            let provinces = ProvinceTable.isBeforeReorganisation(date) ? [dossier.province]
+                : [dossier.province] + reference.provinces.formerProvinces(of: dossier.province)
+            guard provinces.contains(cardProvince) else {
+                throw ValidationError("result.card_number", "4th and 5th characters must be the code of the registering province")
+            }
+            guard from >= born else { throw ValidationError("result.valid_from", "must not be before the child's date of birth") }
+            guard from <= (dossier.registeredAt ?? dossier.receivedAt).localDate.adding(days: 366) else {
+                throw ValidationError("result.valid_from", "must be within a year of the registration")
+            }
+            let expected = HealthInsurance.validUntil(born: born)
+            guard until == expected else {
+                throw ValidationError("result.valid_until", "must be \(expected): 72 months from the child's birth, or 30 September of that year")
             }
         },
         simulatedResult: { message, random in
@@ -196,7 +223,7 @@ extension ProcedureKind {
         payload: { context in
             let d = context.dossier.declaration
             return .object([
-                ("deceased", d["deceased"].picking(["full_name", "sex", "date_of_birth", "personal_id", "residence"])),
+                ("deceased", d["deceased"].picking(MessagePayload.deceasedFields + ["residence"])),
                 ("death", d["death"].picking(["date"])),
             ])
         },
@@ -224,6 +251,63 @@ extension ProcedureKind {
             .object([("decision", .string("QD-TCXH-\(random.digits(6))")), ("amount_vnd", .int(10_000_000))])
         })
 
+    /// Survivor benefit (tử tuất), one-off or monthly, to the representative the relatives chose:
+    /// social insurance, once the death is registered and the copy signed. The time limit is not
+    /// confirmed from the decree text: 5 working days as for the funeral allowance, configurable.
+    public static let survivorBenefit = ProcedureKind(
+        code: "survivor-benefit", agency: .socialInsurance, defaultDeadlineDays: 5,
+        waitsOn: ["death-registration", certificateCopyCode], isRegistration: false,
+        isPlanned: { $0.options.survivorBenefit != nil }, deadlineFor: { _ in nil },
+        payload: { context in
+            let d = context.dossier.declaration
+            return .object([
+                ("deceased", d["deceased"].picking(MessagePayload.deceasedFields)),
+                ("death", d["death"].picking(["date"])),
+                ("entitlement", d["entitlement"] ?? .null),
+                ("survivor_benefit", d["survivor_benefit"] ?? .null),
+            ])
+        },
+        result: ResultRule(schema: Schema([
+            .required("decision", .text(200)), .required("kind", .oneOf(Declaration.SurvivorBenefit.allCases.map(\.rawValue))),
+            .optional("amount_vnd", .wholeNumber(1...9_007_199_254_740_991)),
+            .optional("monthly_amount_vnd", .wholeNumber(1...9_007_199_254_740_991)), .optional("from", .date),
+        ], allowsUnknownFields: true), needsDossier: true) { result, dossier, _ in
+            let kind = result["kind"]?.stringValue.flatMap(Declaration.SurvivorBenefit.init(rawValue:))
+            switch kind {
+            case .oneOff?:
+                guard result["amount_vnd"] != nil else { throw ValidationError("result.amount_vnd", "is required for a one-off survivor benefit") }
+            case .monthly?:
+                guard result["monthly_amount_vnd"] != nil else {
+                    throw ValidationError("result.monthly_amount_vnd", "is required for a monthly survivor benefit")
+                }
+                guard let from = result["from"]?.stringValue.flatMap(CivilDate.init) else {
+                    throw ValidationError("result.from", "is required for a monthly survivor benefit")
+                }
+                if let died = dossier?.declaration["death"]?["date"]?.stringValue.flatMap(CivilDate.init), from < died {
+                    throw ValidationError("result.from", "must not be before the death")
+                }
+            case nil: return
+            }
+            if let dossier, let asked = dossier.declaration["survivor_benefit"]?["kind"]?.stringValue, asked != kind?.rawValue {
+                throw ValidationError("result.kind", "must be \(asked), the benefit the relatives asked for")
+            }
+        },
+        simulatedResult: { message, random in
+            let data = message["data"] ?? .null
+            let died = data["death"]?["date"]?.stringValue.flatMap(CivilDate.init) ?? CivilDate(year: 2026, month: 1, day: 1)!
+            let base = BaseSalaryTable.embedded.baseSalary(on: died) ?? 2_340_000
+            let decision: (String, JSON) = ("decision", .string("QD-TT-\(random.digits(6))"))
+            if data["survivor_benefit"]?["kind"]?.stringValue == Declaration.SurvivorBenefit.monthly.rawValue {
+                // 50% of the base salary a month for each relative paid for.
+                let relatives = max(1, data["survivor_benefit"]?["relatives"]?.arrayValue?.count ?? 1)
+                let next = died.month == 12 ? CivilDate(year: died.year + 1, month: 1, day: 1)! : CivilDate(year: died.year, month: died.month + 1, day: 1)!
+                return .object([decision, ("kind", .string("monthly")), ("monthly_amount_vnd", .int(base / 2 * relatives)),
+                                ("from", .string(next.description))])
+            }
+            let months = 12 + Int(random.digits(2))! % 25
+            return .object([decision, ("kind", .string("one-off")), ("amount_vnd", .int(base * months))])
+        })
+
     /// Residence registration that needs verification of the address gets 5 working days.
     public static let residenceVerificationDeadlineDays = 5
 }
@@ -241,12 +325,15 @@ extension ResultRule {
 /// Pieces of message payloads shared by several procedures.
 enum MessagePayload {
     static let childFields = ["full_name", "sex", "date_of_birth", "place_of_birth", "ethnicity", "nationality"]
-    static let parentFields = ["full_name", "date_of_birth", "personal_id"]
+    static let parentFields = ["full_name", "date_of_birth", "personal_id", "identity_document", "nationality"]
+    /// How the deceased is identified: a personal ID number, an old ID card number, or the reason
+    /// for neither.
+    static let deceasedFields = ["full_name", "sex", "date_of_birth", "personal_id", "old_id_card", "no_id_reason"]
 
     static let funeral: @Sendable (MessageContext) throws -> JSON = { context in
         let d = context.dossier.declaration
         return .object([
-            ("deceased", d["deceased"].picking(["full_name", "sex", "date_of_birth", "personal_id"])),
+            ("deceased", d["deceased"].picking(deceasedFields)),
             ("death", d["death"].picking(["date"])),
             ("entitlement", d["entitlement"] ?? .null),
             ("beneficiary", d["beneficiary"] ?? .null),
@@ -254,9 +341,11 @@ enum MessagePayload {
         ])
     }
 
-    /// The 63-province code that opens the child's personal ID number: the registering province's.
-    public static func idProvinceCode(for province: String, provinces: ProvinceTable = .embedded) -> String? {
-        let matches = provinces.byIDCode.values.filter { $0.unit2025 == province }.map(\.idCode).sorted()
+    /// The 63-province code that opens the child's personal ID number: the registering province's
+    /// (of a 2025 province, the former province with the same code, else the first).
+    public static func idProvinceCode(for province: String, on date: CivilDate = ProvinceTable.reorganisation,
+                                      provinces: ProvinceTable = .embedded) -> String? {
+        let matches = provinces.idCodes(ofProvince: province, on: date)
         if matches.contains("0" + province) { return "0" + province }
         return matches.first
     }

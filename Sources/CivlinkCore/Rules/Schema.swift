@@ -10,6 +10,8 @@ public struct Schema: Sendable {
         case timestamp                 // RFC 3339
         case personalID                // 12 digits (shape only here; rules that need a birth date run later)
         case digits(Int)               // exactly n ASCII digits
+        case digitsOf([Int])           // n ASCII digits, n one of these (an old ID card: 9 or 12)
+        case countryCode               // ISO 3166-1 alpha-3: three capital letters
         case code(Int)                 // ASCII letters, digits, '-', '/', '.'; up to n characters
         case oneOf([String])
         case bool
@@ -36,21 +38,35 @@ public struct Schema: Sendable {
         known = Set(fields.map(\.name))
     }
 
+    /// Validates `value`, throwing every rule it breaks at once (`ValidationErrors`).
     public func validate(_ value: JSON, path: String = "") throws -> JSON {
+        var errors = ValidationCollector()
+        let out = validate(value, path: path, into: &errors)
+        try errors.throwIfAny()
+        return out ?? .object([])
+    }
+
+    /// Validates `value`, adding each rule it breaks to `errors` and going on. Returns the
+    /// normalised object without the members that broke a rule (so later rules skip them), or
+    /// nil when `value` is not an object.
+    public func validate(_ value: JSON, path: String = "", into errors: inout ValidationCollector) -> JSON? {
         guard case .object(let members) = value else {
-            throw ValidationError(path, "must be a JSON object")
+            errors.add(path, "must be a JSON object")
+            return nil
         }
         for (key, _) in members where !known.contains(key) && !allowsUnknownFields {
-            throw ValidationError(join(path, key), "unknown field (allowed: \(fields.map(\.name).joined(separator: ", ")))")
+            errors.add(join(path, key), "unknown field (allowed: \(fields.map(\.name).joined(separator: ", ")))")
         }
         var out: [(String, JSON)] = []
         for field in fields {
             let fieldPath = join(path, field.name)
             guard let member = members.first(where: { $0.0 == field.name })?.1, member != .null else {
-                if field.required { throw ValidationError(fieldPath, "is required") }
+                if field.required { errors.add(fieldPath, "is required") }
                 continue
             }
-            out.append((field.name, try Schema.check(member, as: field.type, path: fieldPath)))
+            if let checked = Schema.check(member, as: field.type, path: fieldPath, into: &errors) {
+                out.append((field.name, checked))
+            }
         }
         if allowsUnknownFields { out += members.filter { !known.contains($0.0) } }
         return .object(out)
@@ -58,11 +74,38 @@ public struct Schema: Sendable {
 
     private func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    static func check(_ value: JSON, as type: FieldType, path: String) throws -> JSON {
+    /// One value against its type: the normalised value, or nil with the rules it breaks added.
+    static func check(_ value: JSON, as type: FieldType, path: String, into errors: inout ValidationCollector) -> JSON? {
+        switch type {
+        case .object(let schema):
+            return schema.validate(value, path: path, into: &errors)
+        case .list(let elementType, let max):
+            guard case .array(let elements) = value else {
+                errors.add(path, "must be a JSON array")
+                return nil
+            }
+            guard elements.count <= max else {
+                errors.add(path, "must have at most \(max) elements")
+                return nil
+            }
+            var out: [JSON] = []
+            var complete = true
+            for (index, element) in elements.enumerated() {
+                if let checked = check(element, as: elementType, path: "\(path)[\(index)]", into: &errors) { out.append(checked) } else { complete = false }
+            }
+            return complete ? .array(out) : nil
+        default:
+            return errors.check { try scalar(value, as: type, path: path) }
+        }
+    }
+
+    /// A value that is not an object or a list: its first broken rule is its only one.
+    static func scalar(_ value: JSON, as type: FieldType, path: String) throws -> JSON {
         func string() throws -> String {
             guard case .string(let s) = value else { throw ValidationError(path, "must be a string") }
             return s
         }
+        func isDigits(_ s: String) -> Bool { s.utf8.allSatisfy { (0x30...0x39).contains($0) } }
         switch type {
         case .name:
             return .string(try TextRules.normalise(try string(), field: path, maxLength: 100))
@@ -88,14 +131,22 @@ public struct Schema: Sendable {
             return .string(stamp.description)
         case .personalID:
             let s = try string()
-            guard s.utf8.count == 12, s.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
-                throw ValidationError(path, "must be 12 digits")
-            }
+            guard s.utf8.count == 12, isDigits(s) else { throw ValidationError(path, "must be 12 digits") }
             return .string(s)
         case .digits(let n):
             let s = try string()
-            guard s.utf8.count == n, s.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
-                throw ValidationError(path, "must be \(n) digits")
+            guard s.utf8.count == n, isDigits(s) else { throw ValidationError(path, "must be \(n) digits") }
+            return .string(s)
+        case .digitsOf(let counts):
+            let s = try string()
+            guard counts.contains(s.utf8.count), isDigits(s) else {
+                throw ValidationError(path, "must be \(counts.map(String.init).joined(separator: " or ")) digits")
+            }
+            return .string(s)
+        case .countryCode:
+            let s = try string()
+            guard s.utf8.count == 3, s.utf8.allSatisfy({ (0x41...0x5A).contains($0) }) else {
+                throw ValidationError(path, "must be an ISO 3166-1 alpha-3 country code: 3 capital letters such as KOR")
             }
             return .string(s)
         case .code(let max):
@@ -117,12 +168,11 @@ public struct Schema: Sendable {
             guard case .number = value, let n = value.intValue else { throw ValidationError(path, "must be a whole number") }
             guard range.contains(n) else { throw ValidationError(path, "must be between \(range.lowerBound) and \(range.upperBound)") }
             return .int(n)
-        case .object(let schema):
-            return try schema.validate(value, path: path)
-        case .list(let elementType, let max):
-            guard case .array(let elements) = value else { throw ValidationError(path, "must be a JSON array") }
-            guard elements.count <= max else { throw ValidationError(path, "must have at most \(max) elements") }
-            return .array(try elements.enumerated().map { try check($1, as: elementType, path: "\(path)[\($0)]") })
+        case .object, .list:
+            var errors = ValidationCollector()
+            let out = check(value, as: type, path: path, into: &errors)
+            try errors.throwIfAny()
+            return out ?? .null
         }
     }
 }

@@ -9,6 +9,7 @@ public struct Verification: Sendable {
         case badSignature = "bad-signature", untrustedChain = "untrusted-chain"
         case certificateExpired = "certificate-expired", certificateNotYetValid = "certificate-not-yet-valid"
         case keyUsage = "key-usage", revoked
+        case certificateRevoked = "certificate-revoked"
     }
 
     public struct Failure: Error, Sendable {
@@ -38,13 +39,33 @@ public struct Verification: Sendable {
 
     static func fail(_ reason: Reason, _ detail: Phrase) -> Failure { Failure(reason: reason, detail: detail) }
 
+    /// What a `civlink.revocations/1` list revokes: signed copies by the SHA-256 of their
+    /// signature, and officer certificates by their SHA-256 fingerprint, from an instant.
+    public struct RevocationList: Sendable {
+        public var signatures: Set<String> = []
+        public var certificates: [String: Timestamp] = [:]
+        public init() {}
+    }
+
     /// Set of revoked signature hashes from a `civlink.revocations/1` list.
-    public static func revokedHashes(_ data: Data) throws -> Set<String> {
+    public static func revokedHashes(_ data: Data) throws -> Set<String> { try revocations(data).signatures }
+
+    /// The revoked copies and certificates of a `civlink.revocations/1` list.
+    public static func revocations(_ data: Data) throws -> RevocationList {
         let list = try JSONReader.parse(data)
         guard list["format"]?.stringValue == "civlink.revocations/1", let entries = list["revoked"]?.arrayValue else {
             throw ValidationError("", "not a civlink.revocations/1 list")
         }
-        return Set(entries.compactMap { $0["signature_sha256"]?.stringValue })
+        var result = RevocationList()
+        result.signatures = Set(entries.compactMap { $0["signature_sha256"]?.stringValue })
+        for entry in list["certificates"]?.arrayValue ?? [] {
+            guard let fingerprint = entry["certificate_sha256"]?.stringValue,
+                  let at = entry["revoked_at"]?.stringValue.flatMap(Timestamp.init) else {
+                throw ValidationError("certificates", "each entry needs certificate_sha256 and revoked_at (RFC 3339)")
+            }
+            result.certificates[fingerprint] = min(at, result.certificates[fingerprint] ?? at)
+        }
+        return result
     }
 
     public static func verify(_ data: Data, trusted: [Certificate], revoked: Set<String> = []) -> Result<Verification, Failure> {
@@ -59,12 +80,19 @@ public struct Verification: Sendable {
 public final class Verifier: Sendable {
     public let trusted: [Certificate]
     public let revoked: Set<String>
+    /// Revoked certificates (of the chain) by fingerprint: a copy signed at or after the instant is refused.
+    public let revokedCertificates: [String: Timestamp]
     private let chains = Mutex<[String: Result<[Certificate], Verification.Failure>]>([:])
     private let validations = Mutex<[String: Verification.Failure?]>([:])
 
-    public init(trusted: [Certificate], revoked: Set<String> = []) {
+    public init(trusted: [Certificate], revoked: Set<String> = [], revokedCertificates: [String: Timestamp] = [:]) {
         self.trusted = trusted
         self.revoked = revoked
+        self.revokedCertificates = revokedCertificates
+    }
+
+    public convenience init(trusted: [Certificate], revocations: Verification.RevocationList) {
+        self.init(trusted: trusted, revoked: revocations.signatures, revokedCertificates: revocations.certificates)
     }
 
     /// The cached value for `key`, computed outside the lock when missing (two threads may
@@ -147,6 +175,13 @@ public final class Verifier: Sendable {
         }
         if let validation { throw validation }
         guard leaf.allowsDocumentSigning else { throw fail(.keyUsage, "the certificate's key usage does not allow signing") }
+        if !revokedCertificates.isEmpty {
+            for cert in chain {
+                if let at = revokedCertificates[cert.fingerprint], signedAt >= at {
+                    throw fail(.certificateRevoked, "the signer's certificate was revoked at \(JWS.utcText(at)), before this copy was signed")
+                }
+            }
+        }
         let signatureHash = Digest.sha256(signature).hexString
         if revoked.contains(signatureHash) { throw fail(.revoked, "this signed copy has been revoked") }
         return Verification(copy: copy, officer: leaf.commonName ?? "", role: leaf.role ?? "", commune: leaf.commune ?? "",

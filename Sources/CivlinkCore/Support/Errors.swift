@@ -73,6 +73,51 @@ public struct ValidationError: CivlinkError, Equatable {
     }
 }
 
+/// Every rule a declaration breaks, in the order of its fields: validation collects them all so
+/// that a declaration with three mistakes needs one run, not three. Never empty.
+public struct ValidationErrors: CivlinkError, Equatable {
+    public let errors: [ValidationError]
+    public var kind: FailureKind { .invalidInput }
+    /// One line: the first error, and how many more there are.
+    public var phrase: Phrase {
+        errors.count == 1 ? errors[0].phrase : "\(errors[0].phrase) (and \(errors.count - 1) more)"
+    }
+    public init(_ errors: [ValidationError]) {
+        precondition(!errors.isEmpty, "ValidationErrors holds at least one error")
+        self.errors = errors
+    }
+}
+
+/// Collects the errors of a validation instead of stopping at the first.
+public struct ValidationCollector: Sendable {
+    public private(set) var errors: [ValidationError] = []
+    public init() {}
+
+    public var isEmpty: Bool { errors.isEmpty }
+
+    public mutating func add(_ field: String, _ rule: Phrase) { errors.append(ValidationError(field, rule)) }
+    public mutating func add(_ error: ValidationError) { errors.append(error) }
+    public mutating func add(contentsOf other: ValidationErrors) { errors += other.errors }
+
+    /// Runs a check that throws its first error; keeps the error and returns nil instead. A
+    /// check throws only validation errors; anything else is kept as it is described.
+    public mutating func check<T>(_ body: () throws -> T) -> T? {
+        do { return try body() } catch let error as ValidationError {
+            errors.append(error)
+        } catch let many as ValidationErrors {
+            errors += many.errors
+        } catch {
+            errors.append(ValidationError("", Phrase(verbatim: "\(error)")))
+        }
+        return nil
+    }
+
+    /// Throws what was collected, if anything.
+    public func throwIfAny() throws {
+        if !errors.isEmpty { throw ValidationErrors(errors) }
+    }
+}
+
 /// The declaration is valid but the same event is registered already.
 public struct DuplicateError: CivlinkError {
     public let existingDossier: String

@@ -16,11 +16,19 @@ public struct CivilDate: Comparable, Hashable, Sendable, CustomStringConvertible
 
     /// Parses exactly `YYYY-MM-DD`; nil for anything else, including dates that do not exist.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard text.utf8.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
-        self.init(year: y, month: m, day: d)
+        // On the bytes: dates are parsed for every declaration and every row of a commune list.
+        guard text.utf8.count == 10 else { return nil }
+        var values = [0, 0, 0], part = 0
+        for (index, byte) in text.utf8.enumerated() {
+            if index == 4 || index == 7 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                part += 1
+            } else {
+                guard (0x30...0x39).contains(byte) else { return nil }
+                values[part] = values[part] * 10 + Int(byte - 0x30)
+            }
+        }
+        self.init(year: values[0], month: values[1], day: values[2])
     }
 
     public static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }

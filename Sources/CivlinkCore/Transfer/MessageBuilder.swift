@@ -7,9 +7,9 @@ public enum MessageBuilder {
     /// Builds the message body. `signedCopy` is the dossier's current signed copy, needed by the
     /// procedures that carry it.
     static func build(messageID: String, kind messageKind: MessageKind = .request, supersedes: String?, dossier: DossierRecord,
-                      procedure: ProcedureRecord, signedCopy: String?, now: Timestamp) throws -> JSON {
+                      procedure: ProcedureRecord, signedCopy: String?, now: Timestamp, reference: ReferenceData = .embedded) throws -> JSON {
         var members = envelope(messageID: messageID, kind: messageKind, supersedes: supersedes, dossier: dossier, procedure: procedure, now: now)
-        members.append(("data", try payload(procedure.code, of: dossier)))
+        members.append(("data", try payload(procedure.code, of: dossier, reference: reference)))
         if procedure.waitsOn.contains(ProcedureKind.certificateCopy.code) {
             guard let signedCopy else { throw Failure(.internalError, "dossier \(dossier.id) has no signed certificate copy") }
             members.append(("certificate_copy", try JSONReader.parse(signedCopy)))
@@ -27,12 +27,12 @@ public enum MessageBuilder {
 
     /// The data-minimised payload the catalogue builds for a procedure of `dossier`: what its
     /// message carries as `data`. An amendment compares it before and after.
-    static func payload(_ code: String, of dossier: DossierRecord) throws -> JSON {
+    static func payload(_ code: String, of dossier: DossierRecord, reference: ReferenceData = .embedded) throws -> JSON {
         guard let kind = ProcedureKind.named(code), let payload = kind.payload else {
             throw Failure(.internalError, "procedure \(code) is not sent to an agency")
         }
         let personalID = dossier.procedures.first { $0.code == ProcedureKind.personalID.code }?.result?["personal_id"]?.stringValue
-        return try payload(MessageContext(dossier: dossier, personalID: personalID))
+        return try payload(MessageContext(dossier: dossier, personalID: personalID, reference: reference))
     }
 
     private static func envelope(messageID: String, kind: MessageKind, supersedes: String?, dossier: DossierRecord, procedure: ProcedureRecord,

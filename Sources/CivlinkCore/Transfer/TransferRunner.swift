@@ -132,7 +132,7 @@ public final class TransferRunner {
                 do {
                     let copy = procedure.waitsOn.contains(ProcedureKind.certificateCopy.code) ? try ledger.currentSignedCopy(dossier: due.dossier) : nil
                     body = try MessageBuilder.build(messageID: id, kind: due.nextKind, supersedes: previous.first, dossier: dossier,
-                                                    procedure: procedure, signedCopy: copy, now: now).serialized()
+                                                    procedure: procedure, signedCopy: copy, now: now, reference: ledger.reference).serialized()
                 } catch let error as CivlinkError {
                     // One dossier that cannot be sent (no signed copy, ...) must not hold up the others.
                     try recordFailure(dossier: due.dossier, procedure: due.procedure, messageID: nil,
