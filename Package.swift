@@ -18,10 +18,17 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // libssl for the HTTPS client (Transfer/HTTP). Beside CCrypto both modules may be imported
+        // in one file: they include the same OpenSSL headers and the declarations merge.
+        .systemLibrary(
+            name: "CTLS",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // Every rule: no exit codes, no option names, no shell commands in its messages.
         .target(
             name: "CivlinkCore",
-            dependencies: ["CSQLite", "CCrypto"]
+            dependencies: ["CSQLite", "CCrypto", "CTLS"]
         ),
         // The command line: the command table, options, output, messages in English and
         // Vietnamese, and the one mapping from failure kinds to exit codes.

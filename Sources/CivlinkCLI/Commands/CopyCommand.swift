@@ -4,17 +4,20 @@ import FoundationEssentials
 enum CopyCommand: Command {
     static let spec = CommandSpec(
         "copy", summary: "Print dossiers' current signed copies, byte for byte as signed, one a line, e.g. to send them again.",
-        usage: ["civlink copy ID... [--out FILE]"],
-        options: [.value("--out", "FILE", .file, "with one ID: write the signed copy here instead of standard output")],
+        usage: ["civlink copy ID... [--out FILE [--force]]"],
+        options: [.value("--out", "FILE", .file, "with one ID: write the signed copy here (mode 0600) instead of standard output"),
+                  .flag("--force", "with --out: replace an existing file")],
         positionals: .dossierIDs)
 
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         guard !invocation.positionals.isEmpty else { throw UsageError("copy needs a dossier id") }
         let ids = try invocation.positionals.map { try DossierID(parsing: $0).text }
+        if invocation.has("--force") && invocation.value("--out") == nil { throw UsageError("--force goes with --out") }
         let ledger = try invocation.openLedger(readOnly: true)
         if let out = invocation.value("--out") {
             guard ids.count == 1 else { throw UsageError("--out takes one dossier id") }
-            try Files.writePrivate(out, Data((try currentCopy(ids[0], ledger: ledger) + "\n").utf8), replace: true)
+            let output = try Files.claimPrivateOutput(out, replace: invocation.has("--force"))
+            try output.write(Data((try currentCopy(ids[0], ledger: ledger) + "\n").utf8))
             return .ok
         }
         // Like cat: every copy found is printed; a missing one is reported and sets the exit status.

@@ -181,6 +181,25 @@ enum Migrations {
         ALTER TABLE signed_copies_v5 RENAME TO signed_copies;
         CREATE INDEX signed_copies_dossier ON signed_copies(dossier_id, id);
         """),
+        // 6 (hardened channel): agencies get a private CA, a proxy and a spool group; quarantine
+        // rows name the message and agency they answer, keep the size, a digest and only a
+        // bounded prefix of the body (older rows are cut to it), and can be cleared by a person.
+        (6, """
+        ALTER TABLE agencies ADD COLUMN ca_file TEXT;
+        ALTER TABLE agencies ADD COLUMN proxy TEXT;
+        ALTER TABLE agencies ADD COLUMN spool_group TEXT;
+        ALTER TABLE quarantine ADD COLUMN message_id TEXT;
+        ALTER TABLE quarantine ADD COLUMN agency TEXT;
+        ALTER TABLE quarantine ADD COLUMN size INTEGER;
+        ALTER TABLE quarantine ADD COLUMN cleared_at INTEGER;
+        ALTER TABLE quarantine ADD COLUMN cleared_by TEXT;
+        UPDATE quarantine SET message_id = json_extract(CAST(body AS TEXT), '$.message_id')
+            WHERE json_valid(CAST(body AS TEXT)) AND json_type(CAST(body AS TEXT), '$.message_id') = 'text';
+        UPDATE quarantine SET agency = (SELECT agency FROM messages WHERE messages.id = quarantine.message_id);
+        UPDATE quarantine SET agency = substr(source, 6) WHERE agency IS NULL AND source LIKE 'http:%';
+        UPDATE quarantine SET size = length(body), body = substr(body, 1, 4096);
+        ALTER TABLE quarantine RENAME COLUMN body TO prefix;
+        """),
     ]
 
     static var latest: Int { all.map(\.version).max()! }

@@ -5,6 +5,7 @@ public enum ProcedureState: String, Sendable, CaseIterable {
     case waiting      // waits on another procedure
     case ready        // can be sent to its agency (or, at the desk, done)
     case sent         // the agency or its spool has the message
+    case unconfirmed  // the agency answered 2xx without a usable receipt: polled until it gives one
     case accepted     // the agency acknowledged it
     case completed    // the agency returned its result
     case rejected     // the agency refused it; back to the officer
@@ -18,10 +19,10 @@ public enum ProcedureState: String, Sendable, CaseIterable {
     public var isFinal: Bool { ProcedureState.finalStates.contains(self) }
 
     /// Received by its system and without a result yet (for reports), neither rejected nor stuck.
-    public static let pendingStates: [ProcedureState] = [.waiting, .ready, .sent, .accepted]
+    public static let pendingStates: [ProcedureState] = [.waiting, .ready, .sent, .unconfirmed, .accepted]
 
     /// States in which an agency's answer to the procedure's current message is applied.
-    public static let answerable: [ProcedureState] = [.ready, .sent, .stuck, .accepted]
+    public static let answerable: [ProcedureState] = [.ready, .sent, .unconfirmed, .stuck, .accepted]
 
     /// States that need a person (`status --stuck`).
     public static let needingAttention: [ProcedureState] = [.stuck, .rejected]
@@ -30,10 +31,16 @@ public enum ProcedureState: String, Sendable, CaseIterable {
     static let transitions: [ProcedureState: Set<ProcedureState>] = [
         // Released when everything it waits on is final.
         .waiting: [.ready],
-        // Delivered; given up after the maximum attempts; done at the desk (signed); or answered
-        // at once when the agency answers a message that was handed over again.
-        .ready: [.sent, .stuck, .done, .accepted, .completed, .rejected],
-        .sent: [.accepted, .completed, .rejected, .ready],
+        // Delivered; delivered but answered without a usable receipt; given up after the maximum
+        // attempts; done at the desk (signed); or answered at once when the agency answers a
+        // message that was handed over again.
+        .ready: [.sent, .unconfirmed, .stuck, .done, .accepted, .completed, .rejected],
+        // The answer that came with the delivery turned out unusable (quarantined, or already
+        // recorded): the procedure is polled for its receipt.
+        .sent: [.accepted, .completed, .rejected, .unconfirmed, .ready],
+        // Polled with GET URL/ID until a receipt comes; after the maximum attempts a person
+        // looks (stuck, with the reason); a retry hands the same message over again.
+        .unconfirmed: [.accepted, .completed, .rejected, .stuck, .ready],
         .accepted: [.completed, .rejected, .ready],
         // A stuck delivery is retried, or its answer arrives late.
         .stuck: [.ready, .accepted, .completed, .rejected],

@@ -39,4 +39,12 @@ public struct Receipt: Sendable {
         }
         return Receipt(messageID: id, procedure: procedure, status: status, result: result, reason: reason)
     }
+
+    /// The message id an answer claims to answer, read without trusting the rest of it (for
+    /// naming a quarantined answer); nil when it has none that looks like one.
+    static func claimedMessageID(_ data: Data) -> String? {
+        guard data.count <= limits.maxBytes, let json = try? JSONReader.parse(data, limits: limits),
+              let id = json["message_id"]?.stringValue, SpoolTransport.isSafeName(id) else { return nil }
+        return id
+    }
 }

@@ -19,6 +19,9 @@ public struct AgencySimulator {
         public var answered = 0
         public var duplicates = 0
         public var skipped = 0
+        /// Messages refused: not a regular file of this user's, or a message id that is not a
+        /// safe file name (it would put the answer outside the spool).
+        public var refused = 0
     }
 
     public let spool: SpoolTransport
@@ -51,9 +54,15 @@ public struct AgencySimulator {
                     continue
                 }
             }
-            guard let data = Files.read(path), let message = try? JSONReader.parse(data),
-                  let id = message["message_id"]?.stringValue, let procedure = message["procedure"]?.stringValue else {
+            guard case .success(let data) = Files.readUntrusted(path, maxBytes: 16 << 20, trusting: { uid, _ in uid == geteuid() }),
+                  let message = try? JSONReader.parse(data), let id = message["message_id"]?.stringValue,
+                  let procedure = message["procedure"]?.stringValue else {
                 pass.skipped += 1
+                continue
+            }
+            // The id names the answer's file: one that could leave the spool is refused.
+            guard SpoolTransport.isSafeName(id), SpoolTransport.isSafeName(procedure) else {
+                pass.refused += 1
                 continue
             }
             let seen = seenDirectory + "/" + id
