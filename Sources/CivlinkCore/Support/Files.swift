@@ -110,21 +110,20 @@ public enum Files {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
-            return .failure(InboxRefusal(reason: code == ELOOP ? "a symbolic link, not followed" : "cannot open: \(String(cString: strerror(code)))",
-                                         prefix: Data()))
+            return .failure(InboxRefusal(reason: code == ELOOP ? "a symbolic link, not followed" : "cannot open: \(String(cString: strerror(code)))"))
         }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { return .failure(InboxRefusal(reason: "cannot read: \(reason())", prefix: Data())) }
-        guard info.st_mode & S_IFMT == S_IFREG else { return .failure(InboxRefusal(reason: "not a regular file", prefix: Data())) }
+        guard fstat(fd, &info) == 0 else { return .failure(InboxRefusal(reason: "cannot read: \(reason())")) }
+        guard info.st_mode & S_IFMT == S_IFREG else { return .failure(InboxRefusal(reason: "not a regular file")) }
         guard trusting(info.st_uid, info.st_gid) else {
-            return .failure(InboxRefusal(reason: "owned by another user (uid \(info.st_uid))", prefix: Data()))
+            return .failure(InboxRefusal(reason: "owned by another user (uid \(info.st_uid))"))
         }
         // One byte past the cap tells a file that is too large, however its size changes meanwhile.
-        guard let data = readAll(fd, limit: maxBytes + 1) else { return .failure(InboxRefusal(reason: "cannot read: \(reason())", prefix: Data())) }
+        guard let data = readAll(fd, limit: maxBytes + 1) else { return .failure(InboxRefusal(reason: "cannot read: \(reason())")) }
         guard data.count <= maxBytes else {
-            return .failure(InboxRefusal(reason: "larger than \(maxBytes) bytes (\(max(Int(info.st_size), data.count)) bytes)",
-                                         prefix: data.prefix(Quarantine.prefixBytes)))
+            let size = max(Int(info.st_size), data.count)
+            return .failure(InboxRefusal(reason: "larger than \(maxBytes) bytes (\(size) bytes)", prefix: data.prefix(Quarantine.prefixBytes), size: size))
         }
         return .success(data)
     }

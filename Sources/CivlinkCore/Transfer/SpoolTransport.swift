@@ -46,6 +46,8 @@ public struct SpoolTransport: Transport {
     public func sync() -> Phrase? { Files.fsyncDirectory(outbox) }
 
     public func pendingReceipts() throws -> [InboxEntry] {
+        // Nobody else gets to write into the inbox from here on.
+        try prepare()
         guard let names = Files.list(inbox) else { return [] }
         return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { name in
             let path = inbox + "/" + name

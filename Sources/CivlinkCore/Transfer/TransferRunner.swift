@@ -102,7 +102,8 @@ public final class TransferRunner {
                     // Refused unread (a link, another user's file, too large): the reason and what
                     // could be read safely, keyed by where it was.
                     let outcome = try ledger.write {
-                        try ledger.quarantine(refusal.prefix.isEmpty ? Data(entry.source.utf8) : refusal.prefix, source: entry.source,
+                        try ledger.quarantine(refusal.prefix.isEmpty ? Data(entry.source.utf8) : refusal.prefix, size: refusal.size ?? 0,
+                                              source: entry.source,
                                               agency: code, messageID: nil, reason: refusal.reason, now: now)
                     }
                     if case .quarantined = outcome { report.quarantined += 1 }

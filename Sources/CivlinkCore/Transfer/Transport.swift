@@ -23,6 +23,14 @@ public struct InboxRefusal: Error, Sendable {
     public let reason: Phrase
     /// What could be read safely (a bounded prefix of a file that is too large), for the quarantine row.
     public let prefix: Data
+    /// The file's size, when it was looked at.
+    public let size: Int?
+
+    public init(reason: Phrase, prefix: Data = Data(), size: Int? = nil) {
+        self.reason = reason
+        self.prefix = prefix
+        self.size = size
+    }
 }
 
 /// One way of reaching an agency. Implementations are used from several threads at once.
