@@ -32,7 +32,7 @@ _civlink() {
     while ((i < COMP_CWORD)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --format|--ledger|--actor|--holidays|--state|--group|--commune|--out|--type|--bits|--csr|--officer|--role|--dir|--name|--province|--days|--valid-from|--key|--cert|--trust|--revoked|--reason|--retry|--procedure|--max-attempts|--concurrency|--backoff|--spool|--url|--token-file|--client-cert|--client-key|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--by|--chart|--suppress-below) ((i += 2)); continue ;;
+            --format|--ledger|--actor|--holidays|--state|--group|--commune|--out|--type|--bits|--csr|--officer|--role|--dir|--name|--province|--days|--valid-from|--key|--cert|--trust|--revoked|--reason|--retry|--procedure|--max-attempts|--concurrency|--backoff|--show|--clear|--spool|--url|--token-file|--ca|--client-cert|--client-key|--proxy|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--by|--chart|--suppress-below) ((i += 2)); continue ;;
             -*) ((i++)); continue ;;
         esac
         if [ -z "$cmd" ]; then cmd=$w
@@ -79,7 +79,7 @@ _civlink() {
         status)
             case $prev in
                 --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
-                --state) COMPREPLY=($(compgen -W "waiting ready sent accepted completed rejected stuck done" -- "$cur")); return ;;
+                --state) COMPREPLY=($(compgen -W "waiting ready sent unconfirmed accepted completed rejected stuck done" -- "$cur")); return ;;
                 --group) COMPREPLY=($(compgen -W "birth death" -- "$cur")); return ;;
                 --commune) return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -157,7 +157,7 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --key --cert --out --pending --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --key --cert --out --force --pending --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
             ;;
         verify)
@@ -189,7 +189,7 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--out --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--out --force --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
             ;;
         audit)
@@ -214,11 +214,13 @@ _civlink() {
                 --max-attempts) return ;;
                 --concurrency) return ;;
                 --backoff) return ;;
+                --show) return ;;
+                --clear) return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --dry-run --retry --procedure --max-attempts --concurrency --backoff --quarantine --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --dry-run --retry --procedure --max-attempts --concurrency --backoff --quarantine --all --show --clear --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
         agency)
             if [ -z "$action" ]; then COMPREPLY=($(compgen -W "add list check remove simulate --help" -- "$cur")); return; fi
@@ -226,17 +228,20 @@ _civlink() {
             add)
                 case $prev in
                     --spool) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+                    --group) return ;;
                     --url) return ;;
                     --token-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --client-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --client-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --proxy) return ;;
                     --timeout) return ;;
                     --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--spool --url --token-file --client-cert --client-key --timeout --format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--spool --group --url --token-file --ca --client-cert --client-key --proxy --timeout --format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 COMPREPLY=($(compgen -W "population residence social-insurance social-affairs" -- "$cur"))
                 ;;
             list)

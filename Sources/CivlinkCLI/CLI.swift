@@ -34,12 +34,32 @@ public enum CLI {
 
     public static var specs: [CommandSpec] { commands.map { $0.spec } }
 
+    /// Each command's name, so that running one builds only its own spec (a test checks them
+    /// against the specs).
+    static let names: [String] = [
+        "init", "register-birth", "register-death", "status", "keygen", "ca", "sign", "verify", "revoke", "copy", "audit",
+        "transfer", "agency", "report", "backup", "doctor", "completions",
+    ]
+
+    static func command(named name: String) -> Command.Type? {
+        names.firstIndex(of: name).map { commands[$0] }
+    }
+
     /// Runs one command line and returns the process's exit status.
-    public static func run(_ words: [String], environment: [String: String], stdout: OutputSink, stderr: OutputSink,
-                           stdinFD: Int32 = 0) -> Int32 {
+    /// The environment is read only when the command needs it (not for `--version`), once.
+    public static func run(_ words: [String], environment readEnvironment: @autoclosure () -> [String: String], stdout: OutputSink,
+                           stderr: OutputSink, stdinFD: Int32 = 0) -> Int32 {
         let output = Output(sink: stdout)
-        let language = Language.from(environment: environment)
-        func fail(_ phrase: Phrase) { try? stderr.write(Array(("civlink: " + language.render(phrase) + "\n").utf8)) }
+        var read: [String: String]?
+        func environment() -> [String: String] {
+            if let read { return read }
+            let value = readEnvironment()
+            read = value
+            return value
+        }
+        func fail(_ phrase: Phrase) {
+            try? stderr.write(Array(("civlink: " + Language.from(environment: environment()).render(phrase) + "\n").utf8))
+        }
         do {
             let status = try dispatch(words, environment: environment, output: output, stderr: stderr, stdinFD: stdinFD)
             try output.flush()
@@ -60,9 +80,9 @@ public enum CLI {
         }
     }
 
-    private static func dispatch(_ words: [String], environment: [String: String], output: Output, stderr: OutputSink,
+    private static func dispatch(_ words: [String], environment: () -> [String: String], output: Output, stderr: OutputSink,
                                  stdinFD: Int32) throws -> ExitStatus {
-        let language = Language.from(environment: environment)
+        var language: Language { Language.from(environment: environment()) }
         let (globals, rest) = try ArgumentParser.leadingGlobals(words)
         guard let first = rest.first else {
             if globals.contains("--version") || globals.contains("-V") {
@@ -81,7 +101,7 @@ public enum CLI {
             try output.write(Help.topLevel(language))
             return .ok
         case "help":
-            if rest.count > 1, let command = commands.first(where: { $0.spec.name == rest[1] }) {
+            if rest.count > 1, let command = command(named: rest[1]) {
                 try output.write(Help.command(command.spec, action: rest.count > 2 ? rest[2] : nil, language))
             } else if rest.count > 1 {
                 throw UsageError("unknown command '\(rest[1])'\(ArgumentParser.suggestion(for: rest[1], among: specs.map(\.name))); run 'civlink --help' for the list")
@@ -95,7 +115,7 @@ public enum CLI {
         default:
             break
         }
-        guard let command = commands.first(where: { $0.spec.name == first }) else {
+        guard let command = command(named: first) else {
             let visible = specs.filter { !$0.hidden }.map(\.name)
             throw UsageError("unknown command '\(first)'\(ArgumentParser.suggestion(for: first, among: visible)); run 'civlink --help' for the list")
         }
@@ -108,7 +128,7 @@ public enum CLI {
             try output.line("civlink \(version)")
             return .ok
         }
-        let invocation = Invocation(command: command.spec, arguments: arguments, environment: environment, output: output,
+        let invocation = Invocation(command: command.spec, arguments: arguments, environment: environment(), output: output,
                                     errors: stderr, inputFD: stdinFD)
         return try command.run(invocation)
     }
