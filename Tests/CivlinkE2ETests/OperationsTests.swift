@@ -114,6 +114,14 @@ final class InstalledBinaryTests: XCTestCase {
         let run = try box.run(["-m", "/bin/sh", "-c", script, "sh", toolchain, binary, box.path("demo"), demo], executable: "/usr/bin/unshare")
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(run.stdout.contains("valid: birth-certificate-extract"), run.stdout)
+        // The batch goes through the bulk writer (a producer thread and the ledger's writer),
+        // which an optimised build once left silently empty.
+        let batch = try String(contentsOfFile: Sandbox.repositoryRoot.appendingPathComponent("examples/births.jsonl").path, encoding: .utf8)
+            .split(separator: "\n").count
+        XCTAssertTrue(run.stdout.contains(", batch \(batch) dossiers"), run.stdout)
+        let listed = try box.run(["status", "--list", "--format", "json", "--ledger", box.path("demo/civlink.db")], executable: binary)
+        let dossiers = try listed.jsonLines()
+        XCTAssertEqual(dossiers.count, batch + 2)
         XCTAssertTrue(run.stdout.contains("== needing a person"), run.stdout)
         // Every procedure got its result: the list of those needing a person is its header alone.
         let needing = (run.stdout.components(separatedBy: "== needing a person\n").last ?? "").components(separatedBy: "== this month's report").first ?? ""

@@ -24,8 +24,7 @@ final class BackgroundCheckpointer: Sendable {
     }
 
     private static func waitForRequest(_ state: Condition<State>) -> Bool {
-        state.withLock { state, waiter in
-            while !state.requested && !state.stopping { waiter.wait() }
+        state.withLock(waitingUntil: { $0.requested || $0.stopping }) { state, _ in
             state.requested = false
             return !state.stopping
         }

@@ -13,8 +13,7 @@ public final class HandoffQueue<Element: Sendable>: Sendable {
 
     /// Waits for room; false once the consumer has cancelled, so the producer stops.
     public func put(_ item: Element) -> Bool {
-        state.withLock { state, waiter in
-            while state.items.count >= capacity && !state.cancelled { waiter.wait() }
+        state.withLock(waitingUntil: { [capacity] in $0.items.count < capacity || $0.cancelled }) { state, waiter in
             if state.cancelled { return false }
             state.items.append(item)
             waiter.broadcast()
@@ -43,14 +42,7 @@ public final class HandoffQueue<Element: Sendable>: Sendable {
     /// waiting: empty on time-out, nil when closed and empty. A consumer that holds what others
     /// wait for (a write transaction) gives a deadline, so it never holds it for long.
     public func takeAll(until deadline: Deadline? = nil) -> [Element]? {
-        state.withLock { state, waiter in
-            while state.items.isEmpty && !state.closed {
-                if let deadline {
-                    if !waiter.wait(until: deadline) && deadline.hasPassed { break }
-                } else {
-                    waiter.wait()
-                }
-            }
+        state.withLock(waitingUntil: { !$0.items.isEmpty || $0.closed }, deadline: deadline) { state, waiter in
             if state.items.isEmpty { return state.closed ? nil : [] }
             let taken = state.items
             state.items.removeAll(keepingCapacity: true)
