@@ -142,7 +142,7 @@ final class DoctorTests: XCTestCase {
         let healthy = try box.run("doctor", "--format", "json", "--key", key)
         XCTAssertEqual(healthy.status, 0, healthy.stdout + healthy.stderr)
         XCTAssertEqual(try healthy.jsonLines().map { $0["check"] as! String },
-                       ["schema", "integrity", "history", "agency population", "key", "stuck", "overdue", "clock"])
+                       ["schema", "integrity", "history", "agency population", "key", "openssl", "stuck", "overdue", "clock"])
         XCTAssertEqual(Set(try healthy.jsonLines().map { $0["level"] as! String }), ["ok"])
         chmod(key, 0o644)
         let exposed = try box.run("doctor", "--key", key)

@@ -266,14 +266,22 @@ final class ReportTests: XCTestCase {
     func testLedgerFromBeforeTheReportMigrationGainsItsIndex() throws {
         let box = try Sandbox()
         try box.ok("init")
-        // A ledger made before migration 4: no report index, user_version 3.
-        _ = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, "DROP INDEX dossiers_report; PRAGMA user_version = 3;"])
+        // A ledger made before migration 4: no report index, user_version 3, none of migration 6's
+        // columns (4 and 5 can run again over their own work; 6 adds columns, which cannot).
+        _ = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, """
+            DROP INDEX dossiers_report;
+            ALTER TABLE agencies DROP COLUMN ca_file; ALTER TABLE agencies DROP COLUMN proxy; ALTER TABLE agencies DROP COLUMN spool_group;
+            ALTER TABLE quarantine DROP COLUMN message_id; ALTER TABLE quarantine DROP COLUMN agency; ALTER TABLE quarantine DROP COLUMN size;
+            ALTER TABLE quarantine DROP COLUMN cleared_at; ALTER TABLE quarantine DROP COLUMN cleared_by;
+            ALTER TABLE quarantine RENAME COLUMN prefix TO body;
+            PRAGMA user_version = 3;
+            """])
         let readOnly = try box.run("report")
         XCTAssertEqual(readOnly.status, 78, "report opens the ledger read-only and must not migrate it")
         XCTAssertTrue(readOnly.stderr.contains("needs a schema migration"), readOnly.stderr)
         try box.ok("register-birth", stdin: Declarations.text(Declarations.birth()))
         let indexes = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, "SELECT name FROM sqlite_master WHERE name = 'dossiers_report'; PRAGMA user_version;"])
-        XCTAssertEqual(indexes, "dossiers_report\n5\n", "migrated to the latest version")
+        XCTAssertEqual(indexes, "dossiers_report\n6\n", "migrated to the latest version")
         XCTAssertEqual(try box.ok("report", "--format", "json").json()["totals"].flatMap { ($0 as? [String: Any])?["planned"] as? Int }, 5)
     }
 }
