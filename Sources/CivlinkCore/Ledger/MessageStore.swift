@@ -23,6 +23,14 @@ extension Ledger {
         }
     }
 
+    /// Whether a procedure listed by `dueProcedures` is still due, with the same message.
+    public func isDue(dossier: String, procedure: String, messageID: String?, now: Timestamp) throws -> Bool {
+        try database.queryFirst("""
+            SELECT 1 FROM procedures WHERE dossier_id = ? AND code = ? AND state = 'ready' AND message_id IS ?
+              AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+            """, [.text(dossier), .text(procedure), SQLValue(messageID), .integer(now.seconds)]) != nil
+    }
+
     /// The body of a stored message.
     public func messageBody(_ id: String) throws -> String? {
         try database.scalar("SELECT body FROM messages WHERE id = ?", [.text(id)]).string

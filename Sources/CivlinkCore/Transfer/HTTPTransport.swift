@@ -90,7 +90,8 @@ public final class HTTPTransport: Transport {
         outcome(exchange(.get, path: client.endpoint.path(appending: messageID), headers: [("Accept", "application/json")]))
     }
 
-    public func pendingReceipts() throws -> [InboxEntry] { [] }
+    public func pendingReceipts() throws -> [String] { [] }
+    public func readReceipt(_ source: String) -> Result<Data, InboxRefusal> { .failure(InboxRefusal(reason: "an HTTP agency has no inbox")) }
     public func acknowledge(source: String) throws {}
 
     public func check() -> Phrase? {

@@ -45,15 +45,15 @@ public struct SpoolTransport: Transport {
     /// The renames of a batch are durable once the outbox directory is synced: once per batch.
     public func sync() -> Phrase? { Files.fsyncDirectory(outbox) }
 
-    public func pendingReceipts() throws -> [InboxEntry] {
+    public func pendingReceipts() throws -> [String] {
         // Nobody else gets to write into the inbox from here on.
         try prepare()
         guard let names = Files.list(inbox) else { return [] }
-        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { name in
-            let path = inbox + "/" + name
-            return InboxEntry(source: path, content: Files.readUntrusted(path, maxBytes: SpoolPermissions.maxReceiptBytes,
-                                                                         trusting: permissions.trusts))
-        }
+        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { inbox + "/" + $0 }
+    }
+
+    public func readReceipt(_ source: String) -> Result<Data, InboxRefusal> {
+        Files.readUntrusted(source, maxBytes: SpoolPermissions.maxReceiptBytes, trusting: permissions.trusts)
     }
 
     public func acknowledge(source: String) throws {

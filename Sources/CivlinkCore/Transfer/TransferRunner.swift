@@ -68,12 +68,22 @@ public final class TransferRunner {
         try ingestInboxes(&report)
         try pollAccepted(&report)
         try pollUnconfirmed(&report)
+        // A round takes every due procedure at once, in dossier order, and sends them in batches:
+        // asking for the first batch again and again would sort every ready procedure each time
+        // (the national flow's 145,000 releases made sending quadratic). What a round's answers
+        // release (an HTTP receipt completing a personal ID) is sent by the next round.
         var rounds = 0
         while rounds < 10_000 {
             rounds += 1
-            let batch = try prepareBatch(&report)
-            if batch.isEmpty { break }
-            try send(batch, &report)
+            let due = try ledger.dueProcedures(agencies: endpoints.keys.sorted(), now: now, limit: Int.max)
+            if due.isEmpty { break }
+            var start = 0
+            while start < due.count {
+                let end = min(start + max(1, options.batchSize), due.count)
+                let batch = try prepareBatch(due[start..<end], &report)
+                if !batch.isEmpty { try send(batch, &report) }
+                start = end
+            }
         }
         return report
     }
@@ -91,24 +101,38 @@ public final class TransferRunner {
         return outcome
     }
 
+    /// Receipts are read and applied in chunks, each chunk in one transaction, and removed from
+    /// the inbox once it is committed: a crash leaves them to be read again (applying one twice
+    /// changes nothing), and memory holds one chunk at most.
     func ingestInboxes(_ report: inout TransferReport) throws {
         for code in transports.keys.sorted() {
             let transport = transports[code]!
-            for entry in try transport.pendingReceipts() {
-                switch entry.content {
-                case .success(let data):
-                    try ingest(data, source: entry.source, agency: code, &report)
-                case .failure(let refusal):
-                    // Refused unread (a link, another user's file, too large): the reason and what
-                    // could be read safely, keyed by where it was.
-                    let outcome = try ledger.write {
-                        try ledger.quarantine(refusal.prefix.isEmpty ? Data(entry.source.utf8) : refusal.prefix, size: refusal.size ?? 0,
-                                              source: entry.source,
-                                              agency: code, messageID: nil, reason: refusal.reason, now: now)
-                    }
-                    if case .quarantined = outcome { report.quarantined += 1 }
+            let sources = try transport.pendingReceipts()
+            var start = 0
+            while start < sources.count {
+                var read: [(String, Result<Data, InboxRefusal>)] = []
+                var bytes = 0
+                while start < sources.count, read.count < 500, bytes < 8 << 20 {
+                    let content = transport.readReceipt(sources[start])
+                    if case .success(let data) = content { bytes += data.count }
+                    read.append((sources[start], content))
+                    start += 1
                 }
-                try transport.acknowledge(source: entry.source)
+                try ledger.write {
+                    for (source, content) in read {
+                        switch content {
+                        case .success(let data):
+                            try ingest(data, source: source, agency: code, &report)
+                        case .failure(let refusal):
+                            // Refused unread: the reason and what could be read safely, keyed by where it was.
+                            let outcome = try ledger.quarantine(refusal.prefix.isEmpty ? Data(source.utf8) : refusal.prefix,
+                                                                size: refusal.size ?? 0, source: source, agency: code, messageID: nil,
+                                                                reason: refusal.reason, now: now)
+                            if case .quarantined = outcome { report.quarantined += 1 }
+                        }
+                    }
+                }
+                for (source, _) in read { try transport.acknowledge(source: source) }
             }
         }
     }
@@ -194,11 +218,12 @@ public final class TransferRunner {
     }
 
     /// Picks the next due procedures and gives each its message (created once, then reused).
-    func prepareBatch(_ report: inout TransferReport) throws -> [Item] {
+    func prepareBatch(_ chunk: ArraySlice<Ledger.DueProcedure>, _ report: inout TransferReport) throws -> [Item] {
         try ledger.write {
             var items: [Item] = []
             var dossiers: [String: DossierRecord] = [:]
-            for due in try ledger.dueProcedures(agencies: endpoints.keys.sorted(), now: now, limit: options.batchSize) {
+            // Listed before this transaction: a procedure another command changed since is left.
+            for due in chunk where try ledger.isDue(dossier: due.dossier, procedure: due.procedure, messageID: due.messageID, now: now) {
                 if let id = due.messageID, let body = try ledger.messageBody(id) {
                     items.append(Item(dossier: due.dossier, procedure: due.procedure, agency: due.agency, messageID: id, body: Data(body.utf8)))
                     continue

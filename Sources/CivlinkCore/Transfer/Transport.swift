@@ -12,13 +12,6 @@ public enum DeliveryOutcome: Sendable {
     case failed(Phrase)
 }
 
-/// A receipt file found in a spool inbox, or one refused before it was read (a symlink, not a
-/// regular file, another user's, too large): the refusal is quarantined with its reason.
-public struct InboxEntry: Sendable {
-    public let source: String
-    public let content: Result<Data, InboxRefusal>
-}
-
 public struct InboxRefusal: Error, Sendable {
     public let reason: Phrase
     /// What could be read safely (a bounded prefix of a file that is too large), for the quarantine row.
@@ -37,8 +30,12 @@ public struct InboxRefusal: Error, Sendable {
 public protocol Transport: Sendable {
     /// Hands one message over. Idempotent: the receiver deduplicates on `messageID`.
     func deliver(messageID: String, body: Data) -> DeliveryOutcome
-    /// Receipts waiting to be read. Spool inboxes; HTTP polls per message.
-    func pendingReceipts() throws -> [InboxEntry]
+    /// Where receipts wait to be read (spool inbox files), in the order to read them; HTTP
+    /// agencies are polled per message instead.
+    func pendingReceipts() throws -> [String]
+    /// One waiting receipt, or why it was refused unread (a link, not a regular file, another
+    /// user's, too large): the refusal is quarantined with its reason.
+    func readReceipt(_ source: String) -> Result<Data, InboxRefusal>
     /// Forgets a receipt once the ledger has committed it.
     func acknowledge(source: String) throws
     /// Asks the agency for its latest answer to a message (`GET URL/ID`): `.answered` with a
