@@ -106,24 +106,11 @@ private final class LookupJob: Sendable {
     }
 
     func start() {
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        let retained = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let status = pthread_create(&thread, &attributes, { context in
-            Unmanaged<LookupJob>.fromOpaque(context!).takeRetainedValue().run()
-            return nil
-        }, retained)
-        if status != 0 {
-            // No thread to be had: look up on the caller's thread, unbounded, rather than fail.
-            Unmanaged<LookupJob>.fromOpaque(retained).release()
-            run()
-        }
+        // No thread to be had: look up on the caller's thread, unbounded, rather than fail.
+        if !WorkerThread.detach({ self.run() }) { run() }
     }
 
-    private func run() {
+    fileprivate func run() {
         let result = lookup(host, port)
         outcome.withLock { $0 = result }
         var byte: UInt8 = 1
