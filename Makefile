@@ -1,5 +1,5 @@
 # civlink: build, test, install.
-#   make                      release build
+#   make                      release build: one self-contained binary (scripts/build-release.sh)
 #   make test                 the test suite (same as `swift test`)
 #   make install PREFIX=/usr/local [DESTDIR=/tmp/pkg] [BIN=path/to/civlink]
 #   make uninstall PREFIX=/usr/local [DESTDIR=...]
@@ -17,15 +17,17 @@ MAN5 := $(wildcard man/*.5)
 all: build
 
 build:
-	swift build -c release
+	scripts/build-release.sh > /dev/null
 
 test:
 	swift test
 
 # BIN names an already built binary (packagers, tests); without it the release build is used.
+# The installed binary loses its debugging information (about half its size), not its symbols.
 install: $(if $(BIN),,build)
 	install -d "$(BINDIR)" "$(MANDIR)/man1" "$(MANDIR)/man5" "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)"
-	install -m 0755 "$(if $(BIN),$(BIN),$$(swift build -c release --show-bin-path)/civlink)" "$(BINDIR)/civlink"
+	install -m 0755 "$(if $(BIN),$(BIN),.build/static/release/civlink)" "$(BINDIR)/civlink"
+	strip --strip-debug "$(BINDIR)/civlink"
 	install -m 0644 $(MAN1) "$(MANDIR)/man1/"
 	install -m 0644 $(MAN5) "$(MANDIR)/man5/"
 	install -m 0644 completions/civlink.bash "$(BASHDIR)/civlink"

@@ -13,8 +13,7 @@ cd "$(dirname "$0")/.."
 DOSSIERS=${1:-2500000}
 command -v sqlite3 >/dev/null || { echo "needs the sqlite3 CLI (apt-get install sqlite3)" >&2; exit 69; }
 [ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 69; }
-swift build -c release --product civlink >&2
-BIN=$(swift build -c release --show-bin-path)/civlink
+BIN=${CIVLINK:-$(scripts/build-release.sh)}
 WORK=$(mktemp -d)
 [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$WORK"' EXIT
 DB=$WORK/bench.db

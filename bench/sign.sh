@@ -6,8 +6,7 @@ set -euo pipefail
 N=${N:-10000}
 cd "$(dirname "$0")/.."
 if [ -z "${CIVLINK_BIN:-}" ]; then
-  swift build -c release --product civlink >/dev/null
-  CIVLINK_BIN=$PWD/.build/release/civlink
+  CIVLINK_BIN=${CIVLINK:-$(scripts/build-release.sh)}
 fi
 BIN=$CIVLINK_BIN
 work=$(mktemp -d)

@@ -32,7 +32,7 @@ _civlink() {
     while ((i < COMP_CWORD)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --format|--ledger|--actor|--holidays|--channel|--missing|--reason|--state|--dossier-state|--group|--commune|--id|--name|--born|--document|--reference|--limit|--out|--paper|--type|--bits|--csr|--officer|--role|--dir|--province|--days|--valid-from|--key|--cert|--trust|--revoked|--retry|--procedure|--max-attempts|--concurrency|--backoff|--spool|--url|--token-file|--client-cert|--client-key|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--units|--by|--chart|--suppress-below) ((i += 2)); continue ;;
+            --format|--ledger|--actor|--holidays|--channel|--missing|--reason|--state|--dossier-state|--group|--commune|--id|--name|--born|--document|--reference|--limit|--out|--paper|--type|--bits|--csr|--officer|--role|--dir|--province|--days|--valid-from|--key|--cert|--trust|--revoked|--retry|--procedure|--max-attempts|--concurrency|--backoff|--show|--clear|--spool|--url|--token-file|--ca|--client-cert|--client-key|--proxy|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--units|--by|--chart|--suppress-below) ((i += 2)); continue ;;
             -*) ((i++)); continue ;;
         esac
         if [ -z "$cmd" ]; then cmd=$w
@@ -212,7 +212,7 @@ _civlink() {
         status)
             case $prev in
                 --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
-                --state) COMPREPLY=($(compgen -W "waiting ready sent accepted completed rejected stuck done returned refused cancelled voiding" -- "$cur")); return ;;
+                --state) COMPREPLY=($(compgen -W "waiting ready sent unconfirmed accepted completed rejected stuck done returned refused cancelled voiding" -- "$cur")); return ;;
                 --dossier-state) COMPREPLY=($(compgen -W "received returned registered refused cancelled" -- "$cur")); return ;;
                 --group) COMPREPLY=($(compgen -W "birth death" -- "$cur")); return ;;
                 --commune) return ;;
@@ -246,7 +246,7 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--out --paper --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--out --force --paper --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
             ;;
         keygen)
@@ -327,7 +327,7 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --key --cert --out --pending --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --key --cert --out --force --pending --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
             ;;
         verify)
@@ -360,7 +360,7 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--out --html --paper --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--out --force --html --paper --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
             ;;
         audit)
@@ -385,11 +385,13 @@ _civlink() {
                 --max-attempts) return ;;
                 --concurrency) return ;;
                 --backoff) return ;;
+                --show) return ;;
+                --clear) return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --dry-run --retry --procedure --max-attempts --concurrency --backoff --quarantine --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --dry-run --retry --procedure --max-attempts --concurrency --backoff --quarantine --all --show --clear --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
         agency)
             if [ -z "$action" ]; then COMPREPLY=($(compgen -W "add list check remove simulate --help" -- "$cur")); return; fi
@@ -397,17 +399,20 @@ _civlink() {
             add)
                 case $prev in
                     --spool) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+                    --group) return ;;
                     --url) return ;;
                     --token-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --client-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --client-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --proxy) return ;;
                     --timeout) return ;;
                     --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--spool --url --token-file --client-cert --client-key --timeout --format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--spool --group --url --token-file --ca --client-cert --client-key --proxy --timeout --format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 COMPREPLY=($(compgen -W "population residence social-insurance social-affairs" -- "$cur"))
                 ;;
             list)

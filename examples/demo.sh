@@ -6,12 +6,12 @@
 # the agencies. Social insurance rejects the funeral allowance (a wrong bank account), the officer
 # amends the dossier and the corrected request goes out under a new id. Everything is followed
 # until every procedure has its result; then status and a report.
-# Uses $CIVLINK if set, else builds civlink in release mode. DEMO_DIR keeps the files.
+# Uses $CIVLINK if set, else builds the release binary (scripts/build-release.sh). DEMO_DIR keeps
+# the files.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${CIVLINK:-}" ]; then
-  swift build -c release --product civlink --package-path "$here/.." >&2
-  CIVLINK="$(swift build -c release --package-path "$here/.." --show-bin-path)/civlink"
+  CIVLINK=$("$here/../scripts/build-release.sh")
 fi
 work=${DEMO_DIR:-$(mktemp -d)}
 export CIVLINK_LEDGER="$work/civlink.db"

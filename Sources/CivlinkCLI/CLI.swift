@@ -12,45 +12,63 @@ public enum CLI {
     public static let version = "0.1.0"
 
     /// The command table: every subcommand, in the order `civlink --help` lists them.
-    static let commands: [Command.Type] = [
-        InitCommand.self,
-        ConfigCommand.self,
-        RegisterBirthCommand.self,
-        RegisterDeathCommand.self,
-        ReceiveBirthCommand.self,
-        ReceiveDeathCommand.self,
-        DecideRegisterCommand.self,
-        ReturnCommand.self,
-        SupplementCommand.self,
-        RefuseCommand.self,
-        AmendCommand.self,
-        CancelCommand.self,
-        StatusCommand.self,
-        FindCommand.self,
-        SlipCommand.self,
-        KeygenCommand.self,
-        CACommand.self,
-        SignCommand.self,
-        VerifyCommand.self,
-        RevokeCommand.self,
-        CopyCommand.self,
-        AuditCommand.self,
-        TransferCommand.self,
-        AgencyCommand.self,
-        ReportCommand.self,
-        BackupCommand.self,
-        DoctorCommand.self,
-        CompletionsCommand.self,
+    /// The command table: every subcommand with its name, in the order `civlink --help` lists them.
+    /// The names are written here too so that running one command builds no other command's spec
+    /// (a test checks each name is its spec's).
+    static let table: [(name: String, command: Command.Type)] = [
+        ("init", InitCommand.self),
+        ("config", ConfigCommand.self),
+        ("register-birth", RegisterBirthCommand.self),
+        ("register-death", RegisterDeathCommand.self),
+        ("receive-birth", ReceiveBirthCommand.self),
+        ("receive-death", ReceiveDeathCommand.self),
+        ("register", DecideRegisterCommand.self),
+        ("return", ReturnCommand.self),
+        ("supplement", SupplementCommand.self),
+        ("refuse", RefuseCommand.self),
+        ("amend", AmendCommand.self),
+        ("cancel", CancelCommand.self),
+        ("status", StatusCommand.self),
+        ("find", FindCommand.self),
+        ("slip", SlipCommand.self),
+        ("keygen", KeygenCommand.self),
+        ("ca", CACommand.self),
+        ("sign", SignCommand.self),
+        ("verify", VerifyCommand.self),
+        ("revoke", RevokeCommand.self),
+        ("copy", CopyCommand.self),
+        ("audit", AuditCommand.self),
+        ("transfer", TransferCommand.self),
+        ("agency", AgencyCommand.self),
+        ("report", ReportCommand.self),
+        ("backup", BackupCommand.self),
+        ("doctor", DoctorCommand.self),
+        ("completions", CompletionsCommand.self),
     ]
+
+    static var commands: [Command.Type] { table.map(\.command) }
 
     public static var specs: [CommandSpec] { commands.map { $0.spec } }
 
+    static func command(named name: String) -> Command.Type? {
+        table.first { $0.name == name }?.command
+    }
+
     /// Runs one command line and returns the process's exit status.
-    public static func run(_ words: [String], environment: [String: String], stdout: OutputSink, stderr: OutputSink,
-                           stdinFD: Int32 = 0) -> Int32 {
+    /// The environment is read only when the command needs it (not for `--version`), once.
+    public static func run(_ words: [String], environment readEnvironment: @autoclosure () -> [String: String], stdout: OutputSink,
+                           stderr: OutputSink, stdinFD: Int32 = 0) -> Int32 {
         let output = Output(sink: stdout)
-        let language = Language.from(environment: environment)
-        func fail(_ phrase: Phrase) { try? stderr.write(Array(("civlink: " + language.render(phrase) + "\n").utf8)) }
+        var read: [String: String]?
+        func environment() -> [String: String] {
+            if let read { return read }
+            let value = readEnvironment()
+            read = value
+            return value
+        }
+        func fail(_ phrase: Phrase) {
+            try? stderr.write(Array(("civlink: " + Language.from(environment: environment()).render(phrase) + "\n").utf8))
+        }
         do {
             let status = try dispatch(words, environment: environment, output: output, stderr: stderr, stdinFD: stdinFD)
             try output.flush()
@@ -76,9 +94,9 @@ public enum CLI {
         }
     }
 
-    private static func dispatch(_ words: [String], environment: [String: String], output: Output, stderr: OutputSink,
+    private static func dispatch(_ words: [String], environment: () -> [String: String], output: Output, stderr: OutputSink,
                                  stdinFD: Int32) throws -> ExitStatus {
-        let language = Language.from(environment: environment)
+        var language: Language { Language.from(environment: environment()) }
         let (globals, rest) = try ArgumentParser.leadingGlobals(words)
         guard let first = rest.first else {
             if globals.contains("--version") || globals.contains("-V") {
@@ -97,7 +115,7 @@ public enum CLI {
             try output.write(Help.topLevel(language))
             return .ok
         case "help":
-            if rest.count > 1, let command = commands.first(where: { $0.spec.name == rest[1] }) {
+            if rest.count > 1, let command = command(named: rest[1]) {
                 try output.write(Help.command(command.spec, action: rest.count > 2 ? rest[2] : nil, language))
             } else if rest.count > 1 {
                 throw UsageError("unknown command '\(rest[1])'\(ArgumentParser.suggestion(for: rest[1], among: specs.map(\.name))); run 'civlink --help' for the list")
@@ -111,7 +129,7 @@ public enum CLI {
         default:
             break
         }
-        guard let command = commands.first(where: { $0.spec.name == first }) else {
+        guard let command = command(named: first) else {
             let visible = specs.filter { !$0.hidden }.map(\.name)
             throw UsageError("unknown command '\(first)'\(ArgumentParser.suggestion(for: first, among: visible)); run 'civlink --help' for the list")
         }
@@ -124,7 +142,7 @@ public enum CLI {
             try output.line("civlink \(version)")
             return .ok
         }
-        let invocation = Invocation(command: command.spec, arguments: arguments, environment: environment, output: output,
+        let invocation = Invocation(command: command.spec, arguments: arguments, environment: environment(), output: output,
                                     errors: stderr, inputFD: stdinFD)
         return try command.run(invocation)
     }

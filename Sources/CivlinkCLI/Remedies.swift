@@ -7,6 +7,7 @@ enum Remedies {
         switch remedy {
         case .createLedger: return "; create one with 'civlink init' or name it with --ledger or CIVLINK_LEDGER"
         case .makePrivate: return "; run chmod 600 on it"
+        case .replaceExisting: return "; name another file, or add --force to replace it"
         case .signCopy(let dossier): return "; sign it with 'civlink sign \(dossier)'"
         default: return nil
         }
@@ -26,6 +27,7 @@ enum Remedies {
         case .fixAgency(let code, let transport): return "civlink agency check \(code); fix the \(transport) target"
         case .checkPath: return "check the path"
         case .makePrivate(let path): return "chmod 600 \(path)"
+        case .replaceExisting(let path): return "remove \(path), name another file, or add --force"
         case .retryStuck: return "civlink status --list --state stuck, fix the cause, then retry them"
         case .listOverdue: return "civlink status --list --overdue"
         case .unsetFixedClock: return "unset CIVLINK_NOW outside training and tests"

@@ -14,6 +14,23 @@ final class CommandLineTests: XCTestCase {
         return (status, out.text, err.text)
     }
 
+    func testTheNameTableMatchesTheCommandSpecs() {
+        XCTAssertEqual(CLI.table.map(\.name), CLI.specs.map(\.name), "the table finds a command without building every spec")
+        for name in CLI.table.map(\.name) { XCTAssertEqual(CLI.command(named: name)?.spec.name, name) }
+        XCTAssertNil(CLI.command(named: "stauts"))
+    }
+
+    func testVersionDoesNotReadTheEnvironment() {
+        let out = MemorySink(), err = MemorySink()
+        var read = false
+        func environment() -> [String: String] { read = true; return [:] }
+        XCTAssertEqual(CLI.run(["--version"], environment: environment(), stdout: out, stderr: err), 0)
+        XCTAssertEqual(out.text, "civlink \(CLI.version)\n")
+        XCTAssertFalse(read)
+        XCTAssertEqual(CLI.run(["status", "--list"], environment: environment(), stdout: out, stderr: err), 66)
+        XCTAssertTrue(read)
+    }
+
     func testEveryFailureKindHasItsSysexitsStatus() {
         let expected: [FailureKind: Int32] = [
             .badRequest: 64, .invalidInput: 65, .duplicate: 65, .refused: 65, .ledgerCorrupt: 65, .notFound: 66, .ledgerMissing: 66,

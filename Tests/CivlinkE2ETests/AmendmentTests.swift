@@ -175,6 +175,7 @@ final class AmendmentTests: XCTestCase {
         let box = try Sandbox()
         try box.ok("init")
         let token = try box.write("token", "secret-token\n")
+        chmod(token, 0o600)   // a token readable by others is refused
         for agency in AmendmentTests.agencies {
             try box.ok("agency", "add", agency, "--url", "\(server.url)/\(agency)", "--token-file", token)
         }

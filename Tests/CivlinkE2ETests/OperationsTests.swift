@@ -67,6 +67,69 @@ final class OperationsTests: XCTestCase {
     }
 }
 
+/// `make install` builds and installs the release binary, which must run on a machine without the
+/// Swift toolchain: the test hides the toolchain's directory in a private mount namespace and runs
+/// the whole demo with the installed binary.
+final class InstalledBinaryTests: XCTestCase {
+    /// Where the toolchain that built the tests lives (/opt/swift for /opt/swift/usr/bin/swift).
+    private func toolchainDirectory() throws -> String {
+        let swift = try Process.capture("/bin/sh", ["-c", "readlink -f \"$(command -v swift)\""]).trimmingCharacters(in: .whitespacesAndNewlines)
+        var url = URL(fileURLWithPath: swift)
+        for _ in 0..<3 { url.deleteLastPathComponent() }   // .../usr/bin/swift -> ...
+        return url.path
+    }
+
+    func testTheInstalledReleaseBinaryRunsTheDemoWithTheToolchainHidden() throws {
+        try XCTSkipUnless(getuid() == 0, "hiding the toolchain needs a mount namespace (root)")
+        let box = try Sandbox()
+        let prefix = box.path("prefix")
+        let make = try box.run(["-C", Sandbox.repositoryRoot.path, "install", "PREFIX=\(prefix)"], executable: "/usr/bin/make")
+        XCTAssertEqual(make.status, 0, make.stderr)
+        let binary = prefix + "/bin/civlink"
+        let toolchain = try toolchainDirectory()
+        XCTAssertTrue(FileManager.default.fileExists(atPath: toolchain + "/usr/bin/swift"), toolchain)
+
+        // Only system libraries, none from the toolchain; OpenSSL is loaded when first needed.
+        let ldd = try box.run([binary], executable: "/usr/bin/ldd")
+        XCTAssertEqual(ldd.status, 0, ldd.stderr)
+        let allowed = ["linux-vdso.so.1", "libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1", "libsqlite3.so.0",
+                       "libssl.so.3", "libcrypto.so.3", "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1"]
+        for line in ldd.stdout.split(separator: "\n") {
+            let name = URL(fileURLWithPath: String(line.split(separator: " ")[0].trimmingCharacters(in: .whitespaces))).lastPathComponent
+            XCTAssertTrue(allowed.contains(name), "unexpected run-time library: \(line)")
+            XCTAssertFalse(line.contains(toolchain), "a library from the toolchain: \(line)")
+        }
+        let readelf = try Process.capture("/usr/bin/readelf", ["-d", binary])
+        XCTAssertFalse(readelf.contains("RUNPATH") && readelf.contains(toolchain), "no run path into the toolchain")
+
+        // The demo, with the toolchain's directory replaced by an empty one.
+        let demo = Sandbox.repositoryRoot.appendingPathComponent("examples/demo.sh").path
+        let script = """
+            set -e
+            mount -t tmpfs tmpfs "$1"
+            if command -v swift >/dev/null 2>&1 || [ -e "$1/usr/bin/swift" ]; then echo "the toolchain is still visible" >&2; exit 99; fi
+            mkdir -p "$3"
+            CIVLINK="$2" DEMO_DIR="$3" exec "$4"
+            """
+        let run = try box.run(["-m", "/bin/sh", "-c", script, "sh", toolchain, binary, box.path("demo"), demo], executable: "/usr/bin/unshare")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("valid: birth-certificate-extract"), run.stdout)
+        // The batch goes through the bulk writer (a producer thread and the ledger's writer),
+        // which an optimised build once left silently empty.
+        let batch = try String(contentsOfFile: Sandbox.repositoryRoot.appendingPathComponent("examples/births.jsonl").path, encoding: .utf8)
+            .split(separator: "\n").count
+        XCTAssertTrue(run.stdout.contains(", batch \(batch) dossiers"), run.stdout)
+        let listed = try box.run(["status", "--list", "--format", "json", "--ledger", box.path("demo/civlink.db")], executable: binary)
+        let dossiers = try listed.jsonLines()
+        // The batch, the birth and the death at the desk, and the birth declared online.
+        XCTAssertEqual(dossiers.count, batch + 3)
+        XCTAssertTrue(run.stdout.contains("== needing a person"), run.stdout)
+        // Every procedure got its result: the list of those needing a person is its header alone.
+        let needing = (run.stdout.components(separatedBy: "== needing a person\n").last ?? "").components(separatedBy: "== this month's report").first ?? ""
+        XCTAssertEqual(needing.split(separator: "\n").count, 1, needing)
+    }
+}
+
 final class DoctorTests: XCTestCase {
     func testHealthyLedgerWarningsAndFailures() throws {
         let box = try Sandbox()
@@ -80,7 +143,7 @@ final class DoctorTests: XCTestCase {
         let healthy = try box.run("doctor", "--format", "json", "--key", key)
         XCTAssertEqual(healthy.status, 0, healthy.stdout + healthy.stderr)
         XCTAssertEqual(try healthy.jsonLines().map { $0["check"] as! String },
-                       ["schema", "integrity", "history", "agency population", "key", "stuck", "overdue", "clock"])
+                       ["schema", "integrity", "history", "agency population", "key", "openssl", "stuck", "overdue", "clock"])
         XCTAssertEqual(Set(try healthy.jsonLines().map { $0["level"] as! String }), ["ok"])
         chmod(key, 0o644)
         let exposed = try box.run("doctor", "--key", key)

@@ -15,7 +15,7 @@ final class TransferTests: XCTestCase {
     private func httpBox(_ server: AgencyServer, timeout: Int = 30) throws -> Sandbox {
         let box = try Sandbox()
         try box.ok("init")
-        let token = try box.write("token", "secret-token\n")
+        let token = try box.writePrivate("token", "secret-token\n")
         for agency in TransferTests.agencies {
             try box.ok("agency", "add", agency, "--url", "\(server.url)/\(agency)", "--token-file", token, "--timeout", "\(timeout)")
         }

@@ -1,18 +1,33 @@
 import Foundation
 import XCTest
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
-/// The loopback HTTP agency of `Fixtures/agency_server.py`, started on a free port for one test.
+/// The loopback agency of `Fixtures/agency_server.py`, started on a free port for one test: over
+/// plain HTTP, or over TLS with a certificate of the test PKI (and, with `clientCA`, demanding a
+/// client certificate signed by it).
 public final class AgencyServer: @unchecked Sendable {
     public let process = Process()
     public let port: Int
-    public var url: String { "http://127.0.0.1:\(port)" }
+    public let scheme: String
+    private let curlTLS: [String]
+    public var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
-    public init() throws {
+    /// `certificate` names a pair in `TestPKI` ("server" is server.pem + server.key).
+    public init(certificate: String? = nil, clientCA: String? = nil) throws {
+        let pki = TestPKI.shared
+        var arguments = ["python3", Sandbox.fixtures.appendingPathComponent("agency_server.py").path]
+        if let certificate {
+            arguments += ["--cert", pki.path("\(certificate).pem"), "--key", pki.path("\(certificate).key")]
+            if let clientCA { arguments += ["--client-ca", pki.path("\(clientCA).pem")] }
+            scheme = "https"
+            // The control requests skip verification (expired or mismatched certificates are
+            // the point of some tests) but present the client certificate the server demands.
+            curlTLS = ["-k", "--cert", pki.path("client.pem"), "--key", pki.path("client.key")]
+        } else {
+            scheme = "http"
+            curlTLS = []
+        }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Sandbox.fixtures.appendingPathComponent("agency_server.py").path]
+        process.arguments = arguments
         let out = Pipe()
         process.standardOutput = out
         try process.run()
@@ -32,23 +47,29 @@ public final class AgencyServer: @unchecked Sendable {
     }
 
     private func request(_ path: String, body: [String: Any]? = nil) throws -> [String: Any] {
-        var request = URLRequest(url: URL(string: url + path)!)
-        if let body {
-            request.httpMethod = "POST"
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
-        }
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var result: Data?
-        URLSession.shared.dataTask(with: request) { data, _, _ in result = data; done.signal() }.resume()
-        done.wait()
-        return (try result.flatMap { try JSONSerialization.jsonObject(with: $0) as? [String: Any] }) ?? [:]
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        var arguments = ["-s", "--max-time", "20"] + curlTLS
+        if let body { arguments += ["-X", "POST", "--data-binary", String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)] }
+        curl.arguments = arguments + [url + path]
+        let out = Pipe()
+        curl.standardOutput = out
+        try curl.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        curl.waitUntilExit()
+        return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
 
     public func control(_ settings: [String: Any]) throws { _ = try request("/_control", body: settings) }
 
+    private func stats() throws -> [String: Any] { try request("/_stats") }
     /// How often the agency acted on each message id.
-    public func processed() throws -> [String: Int] { try request("/_stats")["processed"] as? [String: Int] ?? [:] }
-    public func posts() throws -> Int { try request("/_stats")["posts"] as? Int ?? 0 }
+    public func processed() throws -> [String: Int] { try stats()["processed"] as? [String: Int] ?? [:] }
+    public func posts() throws -> Int { try stats()["posts"] as? Int ?? 0 }
+    /// Requests to the agency's paths (not the test's own /_control and /_stats).
+    public func requests() throws -> Int { try stats()["requests"] as? Int ?? 0 }
+    /// The Authorization header of each of those requests (NSNull where there was none).
+    public func authorizations() throws -> [Any] { try stats()["authorizations"] as? [Any] ?? [] }
     /// The kind of each message the agency took in (request, update, void).
-    public func kinds() throws -> [String: String] { try request("/_stats")["kinds"] as? [String: String] ?? [:] }
+    public func kinds() throws -> [String: String] { try stats()["kinds"] as? [String: String] ?? [:] }
 }

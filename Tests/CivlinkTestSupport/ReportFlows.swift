@@ -30,11 +30,10 @@ public struct ReportFlows {
         try ledger.transfer(at: "2026-10-20T09:10:00+07:00")
         try ledger.sign(b, at: "2026-10-20T10:00:00+07:00")
         try ledger.answer(b, "personal-id", .completed, at: "2026-10-21T09:10:00+07:00", result: ["personal_id": "040326000002"])
-        // The card cannot be handed over (its spool path is under a file) and gives up at once:
-        // stuck, never sent.
-        let blocked = ledger.directory + "/blocked"
-        try "".write(toFile: blocked, atomically: true, encoding: .utf8)
-        try ledger.reach("social-insurance", spool: blocked + "/social-insurance")
+        // The card cannot be handed over (nothing listens on the agency's port) and gives up at
+        // once: stuck, never sent.
+        try ledger.ledger.saveAgency(try AgencyEndpoint(code: "social-insurance", kind: .http, target: "http://127.0.0.1:9/unreachable"),
+                                     now: LedgerFixture.at("2026-10-21T09:00:00+07:00"))
         try ledger.transfer(at: "2026-10-21T10:00:00+07:00", maxAttempts: 1)
         try ledger.reach("social-insurance", spool: ledger.spool("social-insurance"))
         try ledger.answer(b, "residence-registration", .rejected, at: "2026-10-22T10:00:00+07:00")

@@ -68,6 +68,21 @@ public final class Sandbox: @unchecked Sendable {
         return url.path
     }
 
+    /// Writes a secret (a token) readable by its owner only.
+    public func writePrivate(_ name: String, _ text: String) throws -> String {
+        let path = try write(name, text)
+        guard chmod(path, 0o600) == 0 else { throw NSError(domain: "chmod \(path)", code: Int(errno)) }
+        return path
+    }
+
+    /// Moves the clock of the following runs (CIVLINK_NOW) on by `minutes`.
+    public func advance(minutes: Int) {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(secondsFromGMT: 7 * 3600)
+        let now = formatter.date(from: environment["CIVLINK_NOW"]!)!
+        environment["CIVLINK_NOW"] = formatter.string(from: now.addingTimeInterval(Double(minutes * 60)))
+    }
+
     @discardableResult
     public func run(_ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:], executable: String? = nil) throws -> RunResult {
         let process = Process()

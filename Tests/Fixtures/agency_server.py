@@ -8,20 +8,34 @@ civlink.receipt/1 receipts. Faults are switched on through POST /_control:
   {"slow": S}        every answer waits S seconds (after recording)
   {"accept_first": true}  answer "accepted"; the result comes from GET /<agency>/<message id>
   {"reject": true}   answer "rejected"
-GET /_stats returns {"processed": {id: n}, "kinds": {id: kind}, "posts": n, "duplicates": n}: processed
-counts how often the agency acted on an id (1 with deduplication, whatever the retries); kinds is
-each message's kind (request, update or void). An update is answered like a request, with its
-corrected result; a void is completed without a result.
-Usage: agency_server.py [--port N]   (prints the port on the first line of stdout)"""
-import datetime, json, random, socket, struct, sys, threading, time
+  {"redirect": N, "redirect_status": 302, "redirect_to": URL}  the next N posts are answered with
+                     a redirect (not recorded: the agency did not take the message)
+  {"empty": N}       the next N posts are recorded and answered 202 with an empty body
+  {"html": N}        the next N posts are recorded and answered 200 with an HTML page
+  {"other_id": N}    the next N posts are recorded and answered with a receipt for another id
+  {"trickle": N}     the next N posts are recorded, then the answer comes one byte a second
+  {"big": N, "big_bytes": B}  the next N posts are recorded and answered with B bytes
+  {"no_receipts": true}  GET /<agency>/<id> answers 404 (the agency lost its receipts)
+GET /_stats returns {"processed": {id: n}, "kinds": {id: kind}, "posts": n, "duplicates": n, "requests": n,
+"authorizations": [...]}: processed counts how often the agency acted on an id (1 with
+deduplication, whatever the retries); kinds is each message's kind (request, update or void);
+authorizations lists every Authorization header seen. An update is answered like a request, with
+its corrected result; a void is completed without a result.
+Usage: agency_server.py [--port N] [--cert PEM --key PEM [--client-ca PEM]]
+  (prints the port on the first line of stdout; with --client-ca a client certificate signed by
+  that CA is required)"""
+import datetime, json, random, socket, ssl, struct, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 lock = threading.Lock()
-state = {"fail": 0, "reset": 0, "hang": 0, "hang_seconds": 5.0, "slow": 0.0, "accept_first": False, "reject": False}
+state = {"fail": 0, "reset": 0, "hang": 0, "hang_seconds": 5.0, "slow": 0.0, "accept_first": False, "reject": False,
+         "redirect": 0, "redirect_status": 302, "redirect_to": "http://127.0.0.1:9/", "empty": 0, "html": 0, "other_id": 0,
+         "trickle": 0, "big": 0, "big_bytes": 100 << 20, "no_receipts": False}
+tls_context = None
 receipts = {}      # message id -> receipt (the latest)
 processed = {}     # message id -> times acted on
 kinds = {}         # message id -> request, update or void
-stats = {"posts": 0, "duplicates": 0}
+stats = {"posts": 0, "duplicates": 0, "requests": 0, "authorizations": []}
 
 def digits(n):
     return "".join(random.choice("0123456789") for _ in range(n))
@@ -68,6 +82,31 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def setup(self):
+        self.tls_failed = False
+        if tls_context is not None:
+            self.request.settimeout(10)
+            try:
+                self.request = tls_context.wrap_socket(self.request, server_side=True)
+            except (ssl.SSLError, OSError):
+                self.tls_failed = True
+        super().setup()
+
+    def handle(self):
+        if not self.tls_failed:
+            try:
+                super().handle()
+            except (OSError, ssl.SSLError):
+                pass
+
+    def parse_request(self):
+        ok = super().parse_request()
+        if ok and not self.path.startswith("/_"):
+            with lock:
+                stats["requests"] += 1
+                stats["authorizations"].append(self.headers.get("Authorization"))
+        return ok
+
     def send_json(self, code, obj):
         body = json.dumps(obj).encode()
         self.send_response(code)
@@ -84,8 +123,10 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/_stats":
             with lock:
-                return self.send_json(200, {"processed": processed, "kinds": kinds, "posts": stats["posts"], "duplicates": stats["duplicates"]})
+                return self.send_json(200, dict(stats, processed=processed, kinds=kinds))
         message_id = self.path.rstrip("/").split("/")[-1]
+        if state["no_receipts"]:
+            return self.send_json(404, {"error": "unknown message"})
         with lock:
             receipt = receipts.get(message_id)
             if receipt and receipt["status"] == "accepted":
@@ -113,10 +154,24 @@ class Handler(BaseHTTPRequestHandler):
             elif state["hang"] > 0:
                 state["hang"] -= 1
                 fault = "hang"
+            elif state["redirect"] > 0:
+                state["redirect"] -= 1
+                fault = "redirect"
             else:
                 fault = None
+                for name in ("empty", "html", "other_id", "trickle", "big"):
+                    if state[name] > 0:
+                        state[name] -= 1
+                        fault = name
+                        break
         if fault == "fail":
             return self.send_json(500, {"error": "simulated outage"})
+        if fault == "redirect":
+            self.send_response(state["redirect_status"])
+            self.send_header("Location", state["redirect_to"])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         try:
             message = json.loads(body)
             message_id = message["message_id"]
@@ -152,12 +207,57 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(hang_seconds)
         if slow:
             time.sleep(slow)
-        self.send_json(200, receipt)
+        if fault == "empty":
+            self.send_response(202)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif fault == "html":
+            page = b"<html><body>Request received</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+        elif fault == "other_id":
+            self.send_json(200, dict(receipt, message_id=message_id + "-other"))
+        elif fault == "trickle":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n")
+            try:
+                for _ in range(100):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(1)
+            except OSError:
+                pass
+            self.close_connection = True
+        elif fault == "big":
+            size = state["big_bytes"]
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % size)
+            block = b" " * 65536
+            try:
+                sent = 0
+                while sent < size:
+                    part = block[: min(len(block), size - sent)]
+                    self.wfile.write(part)
+                    sent += len(part)
+            except OSError:
+                pass
+            self.close_connection = True
+        else:
+            self.send_json(200, receipt)
+
+def option(name):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else None
 
 def main():
-    port = 0
-    if "--port" in sys.argv:
-        port = int(sys.argv[sys.argv.index("--port") + 1])
+    global tls_context
+    port = int(option("--port") or 0)
+    if option("--cert"):
+        tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls_context.load_cert_chain(option("--cert"), option("--key"))
+        if option("--client-ca"):
+            tls_context.verify_mode = ssl.CERT_REQUIRED
+            tls_context.load_verify_locations(option("--client-ca"))
     ThreadingHTTPServer.request_queue_size = 128   # the default listen backlog of 5 drops bursts of connections
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True

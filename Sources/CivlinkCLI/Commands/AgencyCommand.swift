@@ -7,14 +7,17 @@ enum AgencyCommand: Command {
     static let spec = CommandSpec(
         "agency", summary: "Configure how civlink reaches each receiving system (spool or HTTP), check it, or simulate it.",
         actions: [
-            ActionSpec("add", usage: "civlink agency add CODE (--spool DIR | --url URL [--token-file FILE] [--client-cert FILE --client-key FILE]) [--timeout SECONDS]",
+            ActionSpec("add", usage: "civlink agency add CODE (--spool DIR [--group GROUP] | --url URL [--token-file FILE] [--ca FILE] [--client-cert FILE --client-key FILE] [--proxy URL]) [--timeout SECONDS]",
                        summary: "Add or replace how an agency is reached.", options: [
-                .value("--spool", "DIR", .directory, "spool directory: DIR/outbox for messages, DIR/inbox for receipts"),
-                .value("--url", "URL", .text, "HTTP(S) endpoint messages are POSTed to"),
-                .value("--token-file", "FILE", .file, "file holding the bearer token (read at each run, never stored)"),
+                .value("--spool", "DIR", .directory, "spool directory: DIR/outbox for messages, DIR/inbox for receipts (mode 0700)"),
+                .value("--group", "GROUP", .text, "with --spool: share the spool with this group (directories 0770, messages 0640)"),
+                .value("--url", "URL", .text, "HTTPS endpoint messages are POSTed to (http:// with a token: loopback only)"),
+                .value("--token-file", "FILE", .file, "file holding the bearer token, mode 0600 (read at each run, never stored)"),
+                .value("--ca", "FILE", .file, "trust this CA (PEM) for the endpoint instead of the system store"),
                 .value("--client-cert", "FILE", .file, "client certificate (PEM) for mutual TLS"),
-                .value("--client-key", "FILE", .file, "client certificate key (PEM)"),
-                .value("--timeout", "SECONDS", .text, "HTTP request timeout (default 30)"),
+                .value("--client-key", "FILE", .file, "client certificate key (PEM, unencrypted, mode 0600)"),
+                .value("--proxy", "URL", .text, "HTTP proxy (http://host:port) for this agency; the environment's is never used"),
+                .value("--timeout", "SECONDS", .text, "deadline of each HTTP request, connect to last byte (default 30)"),
                 formatOption(),
             ], positionals: .agency),
             ActionSpec("list", usage: "civlink agency list [--format table|json]", summary: "List the configured agencies.", options: [formatOption()]),
@@ -45,16 +48,25 @@ enum AgencyCommand: Command {
             let endpoint: AgencyEndpoint
             switch (invocation.value("--spool"), invocation.value("--url")) {
             case (let spool?, nil):
+                for option in ["--token-file", "--ca", "--client-cert", "--client-key", "--proxy"] where invocation.value(option) != nil {
+                    throw UsageError("\(option) goes with --url, not --spool")
+                }
                 let absolute = Files.absolute(spool)
-                endpoint = try AgencyEndpoint(code: rest[0], kind: .spool, target: absolute, timeoutSeconds: timeout)
-                try SpoolTransport(directory: absolute).prepare()
+                endpoint = try AgencyEndpoint(code: rest[0], kind: .spool, target: absolute, spoolGroup: invocation.value("--group"),
+                                              timeoutSeconds: timeout)
+                try SpoolTransport(directory: absolute, permissions: SpoolPermissions(group: endpoint.spoolGroup, owner: geteuid())).prepare()
             case (nil, let url?):
                 if (invocation.value("--client-cert") == nil) != (invocation.value("--client-key") == nil) {
                     throw UsageError("--client-cert and --client-key go together")
                 }
-                endpoint = try AgencyEndpoint(code: rest[0], kind: .http, target: url, tokenFile: invocation.value("--token-file"),
-                                              clientCertificate: invocation.value("--client-cert"), clientKey: invocation.value("--client-key"),
-                                              timeoutSeconds: timeout)
+                if invocation.value("--group") != nil { throw UsageError("--group goes with --spool, not --url") }
+                func absolute(_ option: String) -> String? { invocation.value(option).map(Files.absolute) }
+                endpoint = try AgencyEndpoint(code: rest[0], kind: .http, target: url, tokenFile: absolute("--token-file"),
+                                              clientCertificate: absolute("--client-cert"), clientKey: absolute("--client-key"),
+                                              caFile: absolute("--ca"), proxy: invocation.value("--proxy"), timeoutSeconds: timeout)
+                // Refuses now what every run would refuse: unreadable or shared secrets, a bad CA
+                // or certificate, a key that does not match it.
+                _ = try endpoint.transport()
             default:
                 throw UsageError("agency add needs exactly one of --spool DIR or --url URL")
             }
@@ -74,8 +86,9 @@ enum AgencyCommand: Command {
                     try invocation.line(JSON.object(members + [("name", .string(try name(agency.code)))]))
                 }
             } else {
-                try invocation.table(["AGENCY", "NAME", "TRANSPORT", "TARGET", "TIMEOUT"],
-                                     agencies.map { [$0.code, try name($0.code), $0.kind.rawValue, $0.target, "\($0.timeoutSeconds)s"] })
+                try invocation.table(["AGENCY", "NAME", "TRANSPORT", "TARGET", "TIMEOUT", "OPTIONS"], agencies.map {
+                    [$0.code, try name($0.code), $0.kind.rawValue, $0.target, "\($0.timeoutSeconds)s", tlsSummary($0)]
+                })
                     .forEach(invocation.line)
                 let missing = agencyCodes.filter { code in !agencies.contains { $0.code == code } }
                 if !missing.isEmpty { invocation.note("not configured (procedures for them wait): \(missing.joined(separator: ", "))") }
@@ -98,6 +111,16 @@ enum AgencyCommand: Command {
             return try simulate(invocation)
         }
         return .ok
+    }
+
+    /// What the table shows of an agency's TLS and proxy settings.
+    static func tlsSummary(_ agency: AgencyEndpoint) -> String {
+        guard agency.kind == .http else { return agency.spoolGroup.map { "group \($0)" } ?? "-" }
+        var parts: [String] = []
+        if agency.caFile != nil { parts.append("private CA") }
+        if agency.clientCertificate != nil { parts.append("client cert") }
+        if let proxy = agency.proxy { parts.append("proxy \(proxy)") }
+        return parts.isEmpty ? "-" : parts.joined(separator: ", ")
     }
 
     static func simulate(_ invocation: Invocation) throws -> ExitStatus {
@@ -126,7 +149,7 @@ enum AgencyCommand: Command {
         }
         repeat {
             let pass = try simulator.runOnce()
-            try invocation.line("answered \(pass.answered), duplicates \(pass.duplicates), not answered yet \(pass.skipped)")
+            try invocation.line("answered \(pass.answered), duplicates \(pass.duplicates), not answered yet \(pass.skipped), refused \(pass.refused)")
             try invocation.output.flush()
             if let watch { usleep(UInt32(min(watch, 4000) * 1_000_000)) }
         } while watch != nil

@@ -4,9 +4,10 @@ import FoundationEssentials
 enum CopyCommand: Command {
     static let spec = CommandSpec(
         "copy", summary: "Print dossiers' current signed copies, byte for byte as signed, one a line, e.g. to send them again.",
-        usage: ["civlink copy ID... [--out FILE]", "civlink copy ID --html [--paper a4|a5] [--out FILE]"],
+        usage: ["civlink copy ID... [--out FILE [--force]]", "civlink copy ID --html [--paper a4|a5] [--out FILE [--force]]"],
         options: [
-            .value("--out", "FILE", .file, "with one ID: write the signed copy (or the page) here instead of standard output"),
+            .value("--out", "FILE", .file, "with one ID: write the signed copy (or the page) here (mode 0600) instead of standard output"),
+            .flag("--force", "with --out: replace an existing file"),
             .flag("--html", "the readable extract as a print-ready HTML page with a QR code, instead of the signed JSON"),
             .value("--paper", "a4|a5", .choice(HTMLPage.Paper.allCases.map(\.rawValue)), "with --html: paper size (default a4)"),
         ],
@@ -15,6 +16,7 @@ enum CopyCommand: Command {
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         guard !invocation.positionals.isEmpty else { throw UsageError("copy needs a dossier id") }
         let ids = try invocation.positionals.map { try DossierID(parsing: $0).text }
+        if invocation.has("--force") && invocation.value("--out") == nil { throw UsageError("--force goes with --out") }
         let ledger = try invocation.openLedger(readOnly: true)
         if invocation.has("--html") {
             guard ids.count == 1 else { throw UsageError("--html takes one dossier id") }
@@ -30,7 +32,8 @@ enum CopyCommand: Command {
         if invocation.value("--paper") != nil { throw UsageError("--paper goes with --html") }
         if let out = invocation.value("--out") {
             guard ids.count == 1 else { throw UsageError("--out takes one dossier id") }
-            try Files.writePrivate(out, Data((try currentCopy(ids[0], ledger: ledger) + "\n").utf8), replace: true)
+            let output = try Files.claimPrivateOutput(out, replace: invocation.has("--force"))
+            try output.write(Data((try currentCopy(ids[0], ledger: ledger) + "\n").utf8))
             return .ok
         }
         // Like cat: every copy found is printed; a missing one is reported and sets the exit status.

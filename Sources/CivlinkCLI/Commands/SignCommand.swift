@@ -4,12 +4,13 @@ import FoundationEssentials
 enum SignCommand: Command {
     static let spec = CommandSpec(
         "sign", summary: "Sign a dossier's certificate copy (JWS with the officer's certificate chain), or every pending one.",
-        usage: ["civlink sign ID|--pending --key KEY --cert CERT [--out FILE] [--format table|json]"],
+        usage: ["civlink sign ID|--pending --key KEY --cert CERT [--out FILE [--force]] [--format table|json]"],
         options: [
             formatOption(),
             .value("--key", "KEY", .file, "the officer's PEM private key (mode 0600)"),
             .value("--cert", "CERT", .file, "the officer's PEM certificate chain, officer first"),
-            .value("--out", "FILE", .file, "with ID: write the signed copy here instead of standard output"),
+            .value("--out", "FILE", .file, "with ID: write the signed copy here (mode 0600) instead of standard output"),
+            .flag("--force", "with --out: replace an existing file"),
             .flag("--pending", "sign every copy of the certificate's commune waiting for a signature"),
         ],
         positionals: .dossierIDs)
@@ -23,6 +24,7 @@ enum SignCommand: Command {
         let now = try invocation.now()
         if invocation.has("--pending") {
             guard invocation.positionals.isEmpty, invocation.value("--out") == nil else { throw UsageError("--pending takes no dossier id and no --out") }
+            if invocation.has("--force") { throw UsageError("--force goes with --out") }
             let progress = Progress(invocation)
             defer { progress.finish() }
             var done = 0
@@ -39,9 +41,11 @@ enum SignCommand: Command {
         }
         guard invocation.positionals.count == 1 else { throw UsageError("sign needs one dossier id, or --pending") }
         let id = try DossierID(parsing: invocation.positionals[0])
+        // Claimed before signing: an existing file is refused before the ledger changes.
+        let output = try invocation.value("--out").map { try Files.claimPrivateOutput($0, replace: invocation.has("--force")) }
         let text = try Signing.sign(dossier: id.text, ledger: ledger, signer: signer, actor: invocation.actor, now: now)
-        if let out = invocation.value("--out") {
-            try Files.writePrivate(out, Data((text + "\n").utf8), replace: true)
+        if let output {
+            try output.write(Data((text + "\n").utf8))
         } else {
             try invocation.line(text)
         }

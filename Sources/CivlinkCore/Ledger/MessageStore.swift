@@ -35,6 +35,14 @@ extension Ledger {
         try database.scalar("SELECT kind FROM messages WHERE id = ?", [.text(id)]).string.flatMap(MessageKind.init(rawValue:))
     }
 
+    /// Whether a procedure listed by `dueProcedures` is still due, with the same message.
+    public func isDue(dossier: String, procedure: String, messageID: String?, now: Timestamp) throws -> Bool {
+        try database.queryFirst("""
+            SELECT 1 FROM procedures WHERE dossier_id = ? AND code = ? AND state IN \(ProcedureState.sqlList(ProcedureState.dueStates)) AND message_id IS ?
+              AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+            """, [.text(dossier), .text(procedure), SQLValue(messageID), .integer(now.seconds)]) != nil
+    }
+
     /// The body of a stored message.
     public func messageBody(_ id: String) throws -> String? {
         try database.scalar("SELECT body FROM messages WHERE id = ?", [.text(id)]).string
@@ -92,6 +100,34 @@ extension Ledger {
         try database.run("UPDATE messages SET delivered_at = COALESCE(delivered_at, ?) WHERE id = ?", [.integer(now.seconds), .text(messageID)])
     }
 
+    /// After a delivery answered without a usable receipt (the procedure is `unconfirmed`): the
+    /// reason, and the first poll after `retryAfterSeconds`. From here attempts count polls that
+    /// brought no receipt. Call inside `write`, with the state change.
+    public func schedulePoll(dossier: String, procedure: String, reason: Phrase, retryAfterSeconds: Int, now: Timestamp) throws {
+        try database.run("UPDATE procedures SET attempts = 0, last_error = ?, next_attempt_at = ? WHERE dossier_id = ? AND code = ?",
+                         [.text(reason.description), .integer(now.seconds + Int64(retryAfterSeconds)), .text(dossier), .text(procedure)])
+    }
+
+    /// Unconfirmed procedures of these agencies whose next poll is due.
+    public func unconfirmedDue(agencies: [String], now: Timestamp) throws -> [DueProcedure] {
+        try database.query("""
+            SELECT dossier_id, code, agency, message_id, next_kind FROM procedures
+            WHERE state = 'unconfirmed' AND state NOT IN \(Ledger.finalStates) AND message_id IS NOT NULL
+              AND agency IN (SELECT value FROM json_each(?1)) AND (next_attempt_at IS NULL OR next_attempt_at <= ?2)
+            ORDER BY dossier_id, position
+            """, [.jsonList(agencies), .integer(now.seconds)]).map {
+            DueProcedure(dossier: $0.string("dossier_id"), procedure: $0.string("code"), agency: $0.string("agency"),
+                         messageID: $0["message_id"].string, state: .unconfirmed,
+                         nextKind: $0["next_kind"].string.flatMap(MessageKind.init(rawValue:)) ?? .request)
+        }
+    }
+
+    /// The state of one procedure, or nil when there is no such procedure.
+    public func procedureState(dossier: String, procedure: String) throws -> ProcedureState? {
+        try database.scalar("SELECT state FROM procedures WHERE dossier_id = ? AND code = ?", [.text(dossier), .text(procedure)])
+            .string.flatMap(ProcedureState.init(rawValue:))
+    }
+
     /// Accepted procedures whose receipt may be fetched from the agency: (agency, message id).
     public func acceptedMessages() throws -> [(agency: String, messageID: String)] {
         try database.query("""
@@ -100,7 +136,7 @@ extension Ledger {
             """).map { ($0.string("agency"), $0.string("message_id")) }
     }
 
-    /// Support: sends a stuck, sent or accepted procedure again under the same message id (the
+    /// Support: sends a stuck, sent, unconfirmed or accepted procedure again under the same message id (the
     /// receiver deduplicates), a rejected one (after the officer's correction) under a new id that
     /// supersedes the old, or one waiting on its backoff now. Returns the procedures it released.
     public func retry(dossier: String, procedure: String?, actor: String, now: Timestamp) throws -> [String] {
@@ -126,7 +162,7 @@ extension Ledger {
                     // A rejected update is corrected and sent as an update again; a request, as a request.
                     try prepareNewMessage(dossier: dossier, procedure: code, kind: try current.flatMap(messageKind) ?? .request)
                     try transition(dossier: dossier, procedure: code, to: .ready, actor: actor, now: now, detail: [("retry", .string("new message"))])
-                case .sent, .accepted:
+                case .sent, .unconfirmed, .accepted:
                     // No answer yet (a wiped spool, an agency that lost it): hand the same message over again.
                     try database.run("UPDATE procedures SET next_attempt_at = NULL WHERE dossier_id = ? AND code = ?", key)
                     try transition(dossier: dossier, procedure: code, to: .ready, actor: actor, now: now, detail: [("retry", .string("same message"))])

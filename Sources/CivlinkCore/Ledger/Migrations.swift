@@ -182,6 +182,25 @@ public enum Migrations {
         ALTER TABLE signed_copies_v5 RENAME TO signed_copies;
         CREATE INDEX signed_copies_dossier ON signed_copies(dossier_id, id);
         """),
+        // 6 (hardened channel): agencies get a private CA, a proxy and a spool group; quarantine
+        // rows name the message and agency they answer, keep the size, a digest and only a
+        // bounded prefix of the body (older rows are cut to it), and can be cleared by a person.
+        (6, """
+        ALTER TABLE agencies ADD COLUMN ca_file TEXT;
+        ALTER TABLE agencies ADD COLUMN proxy TEXT;
+        ALTER TABLE agencies ADD COLUMN spool_group TEXT;
+        ALTER TABLE quarantine ADD COLUMN message_id TEXT;
+        ALTER TABLE quarantine ADD COLUMN agency TEXT;
+        ALTER TABLE quarantine ADD COLUMN size INTEGER;
+        ALTER TABLE quarantine ADD COLUMN cleared_at INTEGER;
+        ALTER TABLE quarantine ADD COLUMN cleared_by TEXT;
+        UPDATE quarantine SET message_id = json_extract(CAST(body AS TEXT), '$.message_id')
+            WHERE json_valid(CAST(body AS TEXT)) AND json_type(CAST(body AS TEXT), '$.message_id') = 'text';
+        UPDATE quarantine SET agency = (SELECT agency FROM messages WHERE messages.id = quarantine.message_id);
+        UPDATE quarantine SET agency = substr(source, 6) WHERE agency IS NULL AND source LIKE 'http:%';
+        UPDATE quarantine SET size = length(body), body = substr(body, 1, 4096);
+        ALTER TABLE quarantine RENAME COLUMN body TO prefix;
+        """),
         // 7 (the life of a record): a dossier has a state and the channel it came through; a
         // received one has no register number yet, so the register columns become nullable, which
         // SQLite can only do by rebuilding the table (foreign keys off around it, see
@@ -245,9 +264,9 @@ public enum Migrations {
         CREATE INDEX IF NOT EXISTS search_keys_dossier ON search_keys(dossier_id);
         INSERT OR IGNORE INTO settings(key, value) SELECT 'search.backfill', '0' WHERE EXISTS (SELECT 1 FROM dossiers);
         """),
-        // 11 (desk cases): an officer's certificate can be revoked, with when and why; the
+        // 9 (desk cases): an officer's certificate can be revoked, with when and why; the
         // revocation list carries it and verifiers refuse copies signed from then on.
-        (11, """
+        (9, """
         CREATE TABLE IF NOT EXISTS certificate_revocations(
             fingerprint TEXT PRIMARY KEY REFERENCES certificates(fingerprint),
             revoked_at INTEGER NOT NULL,

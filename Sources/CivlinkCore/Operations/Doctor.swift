@@ -1,7 +1,9 @@
+import COpenSSLLoader
 /// Health checks for the support team: each says ok, warn or fail, and what to do about it.
 public struct DoctorFinding: Sendable {
     public enum Level: String, Sendable { case ok, warn, fail }
     /// What was checked: `schema`, `integrity`, `history`, `agencies`, `agency CODE`, `token of CODE`,
+    /// `client key of CODE`, `openssl`,
     /// `key`, `stuck`, `overdue`, `counts`, `clock`.
     public let check: String
     public let level: Level
@@ -57,11 +59,18 @@ public enum Doctor {
                     add("agency \(agency.code)", .ok, "\(agency.kind.rawValue) reachable")
                 }
                 if let token = agency.tokenFile { findings.append(privateFileCheck("token of \(agency.code)", token)) }
+                if let key = agency.clientKey { findings.append(privateFileCheck("client key of \(agency.code)", key)) }
             }
         } catch {
             add("agencies", .fail, describe(error))
         }
         for key in keyFiles { findings.append(privateFileCheck("key", key)) }
+        // Loaded on first use: signing, verifying, the audit chain and HTTPS need it.
+        if let problem = civlink_openssl_load_error() {
+            add("openssl", .fail, Phrase(verbatim: String(cString: problem)))
+        } else {
+            add("openssl", .ok, "OpenSSL 3 (libssl, libcrypto) loads")
+        }
         do {
             let counts = try ledger.openProcedureCounts(today: now.localDate)
             add("stuck", counts.stuck == 0 ? .ok : .warn, "\(counts.stuck) procedure(s) stuck after the maximum delivery attempts",

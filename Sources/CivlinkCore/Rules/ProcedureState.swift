@@ -7,6 +7,7 @@ public enum ProcedureState: String, Sendable, CaseIterable {
     case waiting      // waits on another procedure
     case ready        // can be sent to its agency (or, at the desk, done: a registration awaits the officer's decision)
     case sent         // the agency or its spool has the message
+    case unconfirmed  // the agency answered 2xx without a usable receipt: polled until it gives one
     case accepted     // the agency acknowledged it
     case completed    // the agency returned its result
     case rejected     // the agency refused it; back to the officer
@@ -28,20 +29,20 @@ public enum ProcedureState: String, Sendable, CaseIterable {
     public var isProcessed: Bool { ProcedureState.processedStates.contains(self) }
 
     /// Received by its system and without a result yet (for reports), neither rejected nor stuck.
-    public static let pendingStates: [ProcedureState] = [.waiting, .ready, .sent, .accepted]
+    public static let pendingStates: [ProcedureState] = [.waiting, .ready, .sent, .unconfirmed, .accepted]
 
     /// Running against a statutory deadline: open, and neither with the declarant nor being voided.
     /// Only these can be overdue.
-    public static let runningStates: [ProcedureState] = [.waiting, .ready, .sent, .accepted, .rejected, .stuck]
+    public static let runningStates: [ProcedureState] = [.waiting, .ready, .sent, .unconfirmed, .accepted, .rejected, .stuck]
 
     /// The agency has the current message and has not answered it yet: the procedure is with it.
-    public static let withAgency: [ProcedureState] = [.sent, .accepted]
+    public static let withAgency: [ProcedureState] = [.sent, .unconfirmed, .accepted]
 
     /// Closed by a cancellation (for reports), whether or not its void is delivered yet.
     public static let cancelledStates: [ProcedureState] = [.cancelled, .voiding]
 
     /// States in which an agency's answer to the procedure's current message is applied.
-    public static let answerable: [ProcedureState] = [.ready, .sent, .stuck, .accepted, .voiding]
+    public static let answerable: [ProcedureState] = [.ready, .sent, .unconfirmed, .stuck, .accepted, .voiding]
 
     /// States that need a person (`status --stuck`).
     public static let needingAttention: [ProcedureState] = [.stuck, .rejected]
@@ -69,9 +70,14 @@ public enum ProcedureState: String, Sendable, CaseIterable {
         // answered at once when the agency answers a message that was handed over again. A
         // registration is returned or refused by the officer. An amendment makes it wait for a
         // prerequisite again; a cancellation voids what the agency may have.
-        .ready: [.sent, .stuck, .done, .accepted, .completed, .rejected, .returned, .refused, .cancelled, .waiting, .voiding],
+        .ready: [.sent, .unconfirmed, .stuck, .done, .accepted, .completed, .rejected, .returned, .refused, .cancelled, .waiting, .voiding],
         // An amendment sends an update (at once, or once what it waits on is processed again).
-        .sent: [.accepted, .completed, .rejected, .ready, .waiting, .voiding],
+        // The answer that came with a delivery may turn out unusable: the procedure is polled.
+        .sent: [.accepted, .completed, .rejected, .unconfirmed, .ready, .waiting, .voiding],
+        // Sent, unconfirmed: polled with GET URL/ID until a receipt comes; after the maximum
+        // attempts a person looks (stuck, with the reason); a retry hands the same message over
+        // again; an amendment or a cancellation as for a sent one.
+        .unconfirmed: [.accepted, .completed, .rejected, .stuck, .ready, .waiting, .voiding],
         .accepted: [.completed, .rejected, .ready, .waiting, .voiding],
         // A stuck delivery is retried, or its answer arrives late.
         .stuck: [.ready, .accepted, .completed, .rejected, .waiting, .voiding, .cancelled],

@@ -18,6 +18,7 @@ public enum PublicStatus {
         case .waiting: "waiting for an earlier step"
         case .ready: "being prepared"
         case .sent: "sent to the agency"
+        case .unconfirmed: "sent to the agency, waiting for its acknowledgement"
         case .accepted: "being processed by the agency"
         case .completed: "completed"
         case .rejected: "returned to the commune for correction"

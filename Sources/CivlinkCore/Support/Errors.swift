@@ -144,6 +144,8 @@ public enum Remedy: Sendable, Equatable {
     case fixAgency(code: String, transport: String)
     case checkPath
     case makePrivate(path: String)
+    /// An output file exists: name another, or ask for it to be replaced.
+    case replaceExisting(path: String)
     case retryStuck
     case listOverdue
     case unsetFixedClock

@@ -29,6 +29,24 @@ public final class WorkerThread: Sendable {
 
     /// Waits for the thread to end. Call once.
     public func join() { pthread_join(handle, nil) }
+
+    /// Starts `body` on a thread that nobody joins, for work its caller may stop waiting for (a
+    /// name lookup past a request's deadline); false when no thread could be had.
+    public static func detach(_ body: @escaping @Sendable () -> Void) -> Bool {
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        let box = Unmanaged.passRetained(Body(body))
+        var thread = pthread_t()
+        let status = pthread_create(&thread, &attributes, { pointer in
+            let body = Unmanaged<AnyObject>.fromOpaque(pointer!).takeRetainedValue() as! Body
+            body.run()
+            return nil
+        }, box.toOpaque())
+        if status != 0 { box.release() }
+        return status == 0
+    }
 }
 
 /// Makes the calling thread yield to the process's other threads, for work that runs beside a

@@ -1,113 +1,106 @@
-import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import FoundationEssentials
+import Glibc
 
-/// An HTTP(S) agency endpoint. A message is POSTed to the URL with its id in `Idempotency-Key`;
-/// any 2xx answer means the agency has it, and a JSON body is its receipt. A receipt that comes
-/// later is fetched with `GET <url>/<message id>`.
-public final class HTTPTransport: Transport, @unchecked Sendable {
-    private let url: URL
-    private let token: String?
-    /// Several sessions: FoundationNetworking serialises the tasks of one session on one queue,
-    /// so concurrent deliveries each take their own.
-    private let sessions: [URLSession]
-    private let lock = NSLock()
-    private var next = 0
+/// An HTTP(S) agency endpoint, through civlink's own HTTP/1.1 client on libssl. A message is
+/// POSTed to the URL with its id in `Idempotency-Key`; a 2xx answer means the agency has it, and
+/// its body should be the receipt. A receipt that comes later is fetched with `GET <url>/<id>`.
+/// Redirects are never followed (the token stays with the configured origin), the answer is
+/// capped, and one deadline bounds each request from connect to the last byte of the answer.
+public final class HTTPTransport: Transport {
+    /// The most an answer may take: a receipt is at most 1 MiB (civlink-message(5)).
+    public static let maxAnswerBytes = 1 << 20 + 16 * 1024
+
+    public let endpoint: AgencyEndpoint
+    private let client: HTTPClient
+    private let authorization: [(String, String)]
+    private let timeout: Duration
 
     public init(endpoint: AgencyEndpoint) throws {
-        guard let url = URL(string: endpoint.target) else { throw Failure(.configuration, "agency \(endpoint.code): bad URL") }
-        self.url = url
+        let url: HTTPEndpoint
+        do { url = try HTTPEndpoint(parsing: endpoint.target) } catch {
+            throw Failure(.configuration, "agency \(endpoint.code): \(error.phrase)")
+        }
         if let file = endpoint.tokenFile {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw Failure(.configuration, "agency \(endpoint.code): cannot read token file \(file)")
+            guard url.scheme == .https || url.isLoopback else {
+                throw Failure(.configuration, "agency \(endpoint.code): a token is sent over http:// only to a loopback address; use https://")
             }
-            token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            var bytes = Array(try Files.readPrivate(file, what: "token file"))[...]
+            while let first = bytes.first, first <= 0x20 { bytes.removeFirst() }
+            while let last = bytes.last, last <= 0x20 { bytes.removeLast() }
+            let token = String(decoding: bytes, as: UTF8.self)
+            guard !token.isEmpty, token.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+                throw Failure(.configuration, "agency \(endpoint.code): token file \(file) must hold one token of visible ASCII characters")
+            }
+            authorization = [("Authorization", "Bearer \(token)")]
         } else {
-            token = nil
+            authorization = []
         }
-        if endpoint.clientCertificate != nil {
-            // FoundationNetworking on Linux cannot present a client identity from a file.
-            throw Failure(.configuration, "agency \(endpoint.code): client certificates are not supported by this build's HTTP stack; terminate TLS at a local proxy")
+        if let key = endpoint.clientKey { _ = try Files.readPrivate(key, what: "client key") }
+        var proxy: HTTPProxy?
+        if let text = endpoint.proxy {
+            do { proxy = try HTTPProxy(parsing: text) } catch {
+                throw Failure(.configuration, "agency \(endpoint.code): proxy: \(error.phrase)")
+            }
         }
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = TimeInterval(endpoint.timeoutSeconds)
-        configuration.timeoutIntervalForResource = TimeInterval(endpoint.timeoutSeconds)
-        configuration.httpMaximumConnectionsPerHost = 16
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        sessions = (0..<16).map { _ in URLSession(configuration: configuration) }
+        do {
+            client = try HTTPClient(endpoint: url, tls: TLSConfiguration(caFile: endpoint.caFile, clientCertificateFile: endpoint.clientCertificate,
+                                                                          clientKeyFile: endpoint.clientKey),
+                                    proxy: proxy, maxResponseBytes: HTTPTransport.maxAnswerBytes, maxIdleConnections: 32)
+        } catch {
+            throw Failure(.configuration, "agency \(endpoint.code): \(error.phrase)")
+        }
+        self.endpoint = endpoint
+        timeout = .seconds(endpoint.timeoutSeconds)
     }
 
-    deinit { sessions.forEach { $0.finishTasksAndInvalidate() } }
-
-    private func session() -> URLSession {
-        lock.lock()
-        defer { lock.unlock() }
-        next = (next + 1) % sessions.count
-        return sessions[next]
+    /// `host[:port]` as errors name the agency.
+    private var origin: String {
+        let url = client.endpoint
+        return url.port == url.scheme.defaultPort ? url.host : "\(url.host):\(url.port)"
     }
 
-    private final class Box: @unchecked Sendable {
-        var data: Data?
-        var response: URLResponse?
-        var error: Error?
+    private func exchange(_ method: HTTPMethod, path: String? = nil, headers: [(String, String)] = [], body: [UInt8] = []) -> Result<HTTPResponse, HTTPClientError> {
+        do {
+            return .success(try client.request(method, path: path, headers: authorization + headers, body: body, timeout: timeout))
+        } catch {
+            return .failure(error)
+        }
     }
 
-    private func perform(_ request: URLRequest) -> (Int, Data?, Phrase?) {
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        let task = session().dataTask(with: request) { data, response, error in
-            box.data = data
-            box.response = response
-            box.error = error
-            done.signal()
+    /// The answer as an outcome: a 2xx is answered; a redirect is a failure naming its status
+    /// (and never followed); anything else is a failure with its status.
+    private func outcome(_ result: Result<HTTPResponse, HTTPClientError>) -> DeliveryOutcome {
+        switch result {
+        case .failure(let error):
+            return .failed("\(origin): \(error.phrase)")
+        case .success(let response) where response.isSuccess:
+            return .answered(status: response.status, body: Data(response.body))
+        case .success(let response) where response.isRedirect:
+            return .failed("\(origin): HTTP \(response.status) redirect, not followed")
+        case .success(let response):
+            return .failed("\(origin): HTTP \(response.status)")
         }
-        task.resume()
-        done.wait()
-        if let error = box.error {
-            let ns = error as NSError
-            let what: Phrase = ns.code == NSURLErrorTimedOut ? "timed out"
-                : ns.code == NSURLErrorCannotConnectToHost ? "connection refused"
-                : ns.code == NSURLErrorNetworkConnectionLost ? "connection reset"
-                : "network error \(ns.code)"
-            return (0, nil, what)
-        }
-        return ((box.response as? HTTPURLResponse)?.statusCode ?? 0, box.data, nil)
     }
 
     public func deliver(messageID: String, body: Data) -> DeliveryOutcome {
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.httpBody = body
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(messageID, forHTTPHeaderField: "Idempotency-Key")
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (status, data, error) = perform(request)
-        if let error { return .failed("\(url.host ?? "agency"): \(error)") }
-        guard (200..<300).contains(status) else { return .failed("\(url.host ?? "agency"): HTTP \(status)") }
-        return .delivered(receipt: (data?.isEmpty ?? true) ? nil : data)
+        outcome(exchange(.post, headers: [("Content-Type", "application/json"), ("Idempotency-Key", messageID)], body: Array(body)))
     }
 
-    public func poll(messageID: String) -> Data? {
-        var request = URLRequest(url: url.appendingPathComponent(messageID))
-        request.httpMethod = "GET"
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (status, data, error) = perform(request)
-        guard error == nil, status == 200, let data, !data.isEmpty else { return nil }
-        return data
+    public func poll(messageID: String) -> DeliveryOutcome {
+        outcome(exchange(.get, path: client.endpoint.path(appending: messageID), headers: [("Accept", "application/json")]))
     }
 
-    public func pendingReceipts() throws -> [(source: String, data: Data)] { [] }
+    public func pendingReceipts() throws -> [String] { [] }
+    public func readReceipt(_ source: String) -> Result<Data, InboxRefusal> { .failure(InboxRefusal(reason: "an HTTP agency has no inbox")) }
     public func acknowledge(source: String) throws {}
 
     public func check() -> Phrase? {
-        var request = URLRequest(url: url)
-        request.httpMethod = "HEAD"
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (status, _, error) = perform(request)
-        if let error { return error }
-        if status == 401 || status == 403 { return "HTTP \(status): the token is refused" }
-        if status >= 500 { return "HTTP \(status)" }
-        return nil
+        switch exchange(.head) {
+        case .failure(let error): return error.phrase
+        case .success(let response) where response.status == 401 || response.status == 403: return "HTTP \(response.status): the token is refused"
+        case .success(let response) where response.isRedirect: return "HTTP \(response.status): a redirect, which civlink does not follow"
+        case .success(let response) where response.status >= 500: return "HTTP \(response.status)"
+        case .success: return nil
+        }
     }
 }

@@ -48,4 +48,12 @@ public struct Receipt: Sendable {
     func requireResult(answering kind: MessageKind) throws {
         if status == .completed, kind != .void, result == nil { throw ValidationError("result", "a completion needs a result object") }
     }
+
+    /// The message id an answer claims to answer, read without trusting the rest of it (for
+    /// naming a quarantined answer); nil when it has none that looks like one.
+    static func claimedMessageID(_ data: Data) -> String? {
+        guard data.count <= limits.maxBytes, let json = try? JSONReader.parse(data, limits: limits),
+              let id = json["message_id"]?.stringValue, SpoolTransport.isSafeName(id) else { return nil }
+        return id
+    }
 }

@@ -15,13 +15,15 @@ public struct TransferOptions: Sendable {
 
 public struct TransferReport: Sendable {
     public var sent = 0
+    /// Delivered, answered without a usable receipt: polled until one comes.
+    public var unconfirmed = 0
     public var failed = 0
     public var stuck = 0
     public var receipts = 0
     public var quarantined = 0
     public var planned: [Ledger.DueProcedure] = []
     public var json: JSON {
-        .object([("sent", .int(sent)), ("failed", .int(failed)), ("stuck", .int(stuck)), ("receipts", .int(receipts)), ("quarantined", .int(quarantined))])
+        .object([("sent", .int(sent)), ("unconfirmed", .int(unconfirmed)), ("failed", .int(failed)), ("stuck", .int(stuck)), ("receipts", .int(receipts)), ("quarantined", .int(quarantined))])
     }
 }
 
@@ -48,9 +50,12 @@ public final class TransferRunner {
         self.now = now
         self.options = options
         self.progress = progress
+        // Spool inboxes trust the files of the ledger's owner.
+        var info = stat()
+        let owner = stat(ledger.path, &info) == 0 ? info.st_uid : geteuid()
         for endpoint in try ledger.agencies() {
             endpoints[endpoint.code] = endpoint
-            transports[endpoint.code] = try endpoint.transport()
+            if !options.dryRun { transports[endpoint.code] = try endpoint.transport(owner: owner) }
         }
     }
 
@@ -62,41 +67,144 @@ public final class TransferRunner {
         }
         try ingestInboxes(&report)
         try pollAccepted(&report)
+        try pollUnconfirmed(&report)
+        // A round takes every due procedure at once, in dossier order, and sends them in batches:
+        // asking for the first batch again and again would sort every ready procedure each time
+        // (the national flow's 145,000 releases made sending quadratic). What a round's answers
+        // release (an HTTP receipt completing a personal ID) is sent by the next round.
         var rounds = 0
         while rounds < 10_000 {
             rounds += 1
-            let batch = try prepareBatch(&report)
-            if batch.isEmpty { break }
-            try send(batch, &report)
+            let due = try ledger.dueProcedures(agencies: endpoints.keys.sorted(), now: now, limit: Int.max)
+            if due.isEmpty { break }
+            var start = 0
+            while start < due.count {
+                let end = min(start + max(1, options.batchSize), due.count)
+                let batch = try prepareBatch(due[start..<end], &report)
+                if !batch.isEmpty { try send(batch, &report) }
+                start = end
+            }
         }
         return report
     }
 
     // MARK: Receipts
 
-    func ingest(_ data: Data, source: String, _ report: inout TransferReport) throws {
-        switch try ledger.ingestReceipt(data, source: source, actor: actor, now: now) {
+    @discardableResult
+    func ingest(_ data: Data, source: String, agency: String, _ report: inout TransferReport) throws -> IngestOutcome {
+        let outcome = try ledger.ingestReceipt(data, source: source, agency: agency, actor: actor, now: now)
+        switch outcome {
         case .applied, .recorded: report.receipts += 1
         case .quarantined: report.quarantined += 1
         case .duplicate: break
         }
+        return outcome
     }
 
+    /// Receipts are read and applied in chunks, each chunk in one transaction, and removed from
+    /// the inbox once it is committed: a crash leaves them to be read again (applying one twice
+    /// changes nothing), and memory holds one chunk at most.
     func ingestInboxes(_ report: inout TransferReport) throws {
         for code in transports.keys.sorted() {
             let transport = transports[code]!
-            for (source, data) in try transport.pendingReceipts() {
-                try ingest(data, source: source, &report)
-                try transport.acknowledge(source: source)
+            let sources = try transport.pendingReceipts()
+            var start = 0
+            while start < sources.count {
+                var read: [(String, Result<Data, InboxRefusal>)] = []
+                var bytes = 0
+                while start < sources.count, read.count < 500, bytes < 8 << 20 {
+                    let content = transport.readReceipt(sources[start])
+                    if case .success(let data) = content { bytes += data.count }
+                    read.append((sources[start], content))
+                    start += 1
+                }
+                try ledger.write {
+                    for (source, content) in read {
+                        switch content {
+                        case .success(let data):
+                            try ingest(data, source: source, agency: code, &report)
+                        case .failure(let refusal):
+                            // Refused unread: the reason and what could be read safely, keyed by where it was.
+                            let outcome = try ledger.quarantine(refusal.prefix.isEmpty ? Data(source.utf8) : refusal.prefix,
+                                                                size: refusal.size ?? 0, source: source, agency: code, messageID: nil,
+                                                                reason: refusal.reason, now: now)
+                            if case .quarantined = outcome { report.quarantined += 1 }
+                        }
+                    }
+                }
+                for (source, _) in read { try transport.acknowledge(source: source) }
             }
         }
     }
 
     func pollAccepted(_ report: inout TransferReport) throws {
         for (agency, id) in try ledger.acceptedMessages() {
-            guard endpoints[agency]?.kind == .http, let data = transports[agency]?.poll(messageID: id) else { continue }
-            try ingest(data, source: "http:\(agency)", &report)
+            guard endpoints[agency]?.kind == .http, let transport = transports[agency],
+                  case .answered(_, let body) = transport.poll(messageID: id), Answer.problem(body, answering: id) == nil else { continue }
+            try ingest(body, source: "http:\(agency)", agency: agency, &report)
         }
+    }
+
+    /// Asks the agencies again for the receipts they did not give with the delivery. A poll that
+    /// brings none counts an attempt and backs off; after the maximum the procedure is stuck
+    /// with the reason, for a person.
+    func pollUnconfirmed(_ report: inout TransferReport) throws {
+        let http = endpoints.values.filter { $0.kind == .http }.map(\.code).sorted()
+        let due = try ledger.unconfirmedDue(agencies: http, now: now)
+        guard !due.isEmpty else { return }
+        let transports = self.transports
+        let outcomes = parallel(due.count) { index in
+            let item = due[index]
+            return transports[item.agency]?.poll(messageID: item.messageID!) ?? .failed("agency not configured")
+        }
+        try ledger.write {
+            for (index, item) in due.enumerated() {
+                let id = item.messageID!
+                var problem: Phrase
+                switch outcomes[index] {
+                case .answered(let status, let body):
+                    if let why = Answer.problem(body, answering: id) {
+                        problem = "HTTP \(status): \(why)"
+                        if !body.isEmpty {
+                            try ledger.quarantine(body, source: "http:\(item.agency)", agency: item.agency, messageID: id, reason: problem, now: now)
+                        }
+                    } else {
+                        let outcome = try ingest(body, source: "http:\(item.agency)", agency: item.agency, &report)
+                        if try ledger.procedureState(dossier: item.dossier, procedure: item.procedure) != .unconfirmed { continue }
+                        if case .quarantined(let reason) = outcome { problem = "the receipt was quarantined: \(reason)" } else { problem = "no new receipt" }
+                    }
+                case .failed(let reason):
+                    problem = reason
+                case .delivered:
+                    problem = "no receipt"
+                }
+                try recordFailure(dossier: item.dossier, procedure: item.procedure, messageID: id, reason: "sent, unconfirmed: \(problem)", &report)
+            }
+        }
+    }
+
+    /// Runs `work` for indices 0..<count on up to `concurrency` threads of their own (a
+    /// request blocks its thread) and returns the results in order.
+    func parallel(_ count: Int, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                  _ work: @escaping @Sendable (Int) -> DeliveryOutcome) -> [DeliveryOutcome] {
+        let next = Atomic<Int>(0)
+        let done = Atomic<Int>(0)
+        let outcomes = Mutex<[Int: DeliveryOutcome]>([:])
+        let workers = min(max(1, options.concurrency), count)
+        let threads = (0..<workers).map { _ in
+            WorkerThread {
+                while true {
+                    let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard index < count else { return }
+                    let outcome = work(index)
+                    outcomes.withLock { $0[index] = outcome }
+                    progress?(done.wrappingAdd(1, ordering: .relaxed).newValue, count)
+                }
+            }
+        }
+        threads.forEach { $0.join() }
+        let results = outcomes.withLock { $0 }
+        return (0..<count).map { results[$0]! }
     }
 
     // MARK: Sending
@@ -112,11 +220,12 @@ public final class TransferRunner {
     }
 
     /// Picks the next due procedures and gives each its message (created once, then reused).
-    func prepareBatch(_ report: inout TransferReport) throws -> [Item] {
+    func prepareBatch(_ chunk: ArraySlice<Ledger.DueProcedure>, _ report: inout TransferReport) throws -> [Item] {
         try ledger.write {
             var items: [Item] = []
             var dossiers: [String: DossierRecord] = [:]
-            for due in try ledger.dueProcedures(agencies: endpoints.keys.sorted(), now: now, limit: options.batchSize) {
+            // Listed before this transaction: a procedure another command changed since is left.
+            for due in chunk where try ledger.isDue(dossier: due.dossier, procedure: due.procedure, messageID: due.messageID, now: now) {
                 guard let delivered = ProcedureState.deliveries[due.state] else { continue }
                 if let id = due.messageID, let body = try ledger.messageBody(id) {
                     items.append(Item(dossier: due.dossier, procedure: due.procedure, agency: due.agency, messageID: id, body: Data(body.utf8),
@@ -162,55 +271,97 @@ public final class TransferRunner {
         }
     }
 
-    /// Delivers a batch on `concurrency` threads of its own (a delivery blocks its thread), then
-    /// records every outcome in one transaction.
+    /// Delivers a batch on `concurrency` threads of its own, then records every outcome in one
+    /// transaction. A 2xx answer is applied as the receipt when it is one for this message;
+    /// otherwise the procedure is `unconfirmed` (the answer quarantined when it had a body) and
+    /// polled later.
     func send(_ batch: [Item], _ report: inout TransferReport) throws {
         let transports = self.transports
-        let progress = self.progress
-        let total = batch.count
-        let next = Atomic<Int>(0)
-        let done = Atomic<Int>(0)
-        let outcomes = Mutex<[Int: DeliveryOutcome]>([:])
-        let workers = min(max(1, options.concurrency), total)
-        let threads = (0..<workers).map { _ in
-            WorkerThread {
-                while true {
-                    let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard index < total else { return }
-                    let item = batch[index]
-                    let outcome = transports[item.agency]?.deliver(messageID: item.messageID, body: item.body) ?? .failed("agency not configured")
-                    outcomes.withLock { $0[index] = outcome }
-                    progress?(done.wrappingAdd(1, ordering: .relaxed).newValue, total)
-                }
-            }
+        var results = parallel(batch.count, progress: progress) { index in
+            let item = batch[index]
+            return transports[item.agency]?.deliver(messageID: item.messageID, body: item.body) ?? .failed("agency not configured")
         }
-        threads.forEach { $0.join() }
-        var results = outcomes.withLock { $0 }
         // Delivered means durable: sync each transport of the batch before the ledger says "sent".
         for agency in Set(batch.map(\.agency)) {
             guard let problem = transports[agency]?.sync() else { continue }
             for (index, item) in batch.enumerated() where item.agency == agency {
-                if case .delivered = results[index]! { results[index] = .failed(problem) }
+                if case .delivered = results[index] { results[index] = .failed(problem) }
             }
         }
-        var receipts: [(Data, String)] = []
+        let options = self.options
+        let firstPoll = { backoffSeconds(attempts: 1, base: options.backoffBaseSeconds, cap: options.backoffCapSeconds) }
+        var answers: [(Item, Data)] = []
         try ledger.write {
             for (index, item) in batch.enumerated() {
-                switch results[index]! {
-                case .delivered(let receipt):
+                switch results[index] {
+                case .delivered:
                     try ledger.recordDelivered(dossier: item.dossier, procedure: item.procedure, messageID: item.messageID, now: now)
                     try ledger.transition(dossier: item.dossier, procedure: item.procedure, to: item.delivered, actor: actor, now: now,
                                           detail: [("message_id", .string(item.messageID))])
                     report.sent += 1
-                    if let receipt { receipts.append((receipt, "http:\(item.agency)")) }
+                case .answered(let status, let body):
+                    try ledger.recordDelivered(dossier: item.dossier, procedure: item.procedure, messageID: item.messageID, now: now)
+                    report.sent += 1
+                    guard item.delivered == .sent else {
+                        // A void needs only to be delivered: its procedure closes whatever came back.
+                        try ledger.transition(dossier: item.dossier, procedure: item.procedure, to: item.delivered, actor: actor, now: now,
+                                              detail: [("message_id", .string(item.messageID))])
+                        continue
+                    }
+                    if let why = Answer.problem(body, answering: item.messageID) {
+                        let reason: Phrase = "HTTP \(status): \(why)"
+                        if !body.isEmpty {
+                            try ledger.quarantine(body, source: "http:\(item.agency)", agency: item.agency, messageID: item.messageID,
+                                                  reason: reason, now: now)
+                        }
+                        try markUnconfirmed(item, reason: reason, pollAfter: firstPoll(), &report)
+                    } else {
+                        try ledger.transition(dossier: item.dossier, procedure: item.procedure, to: .sent, actor: actor, now: now,
+                                              detail: [("message_id", .string(item.messageID))])
+                        answers.append((item, body))
+                    }
                 case .failed(let reason):
                     try recordFailure(dossier: item.dossier, procedure: item.procedure, messageID: item.messageID, reason: reason, &report)
                 }
             }
         }
-        // The answers that came back with the deliveries, in one transaction.
+        guard !answers.isEmpty else { return }
+        // The receipts that came back with the deliveries, in one transaction. One that is not
+        // applied (quarantined, or the same bytes recorded before) leaves its procedure to polling.
         try ledger.write {
-            for (data, source) in receipts { try ingest(data, source: source, &report) }
+            for (item, body) in answers {
+                let outcome = try ingest(body, source: "http:\(item.agency)", agency: item.agency, &report)
+                guard try ledger.procedureState(dossier: item.dossier, procedure: item.procedure) == .sent else { continue }
+                let reason: Phrase
+                if case .quarantined(let why) = outcome { reason = "the receipt was quarantined: \(why)" } else { reason = "the receipt was recorded before" }
+                try markUnconfirmed(item, reason: reason, pollAfter: firstPoll(), &report)
+            }
         }
+    }
+
+    /// Delivered without a usable receipt: `unconfirmed`, polled after `pollAfter` seconds. Call inside `write`.
+    private func markUnconfirmed(_ item: Item, reason: Phrase, pollAfter: Int, _ report: inout TransferReport) throws {
+        try ledger.transition(dossier: item.dossier, procedure: item.procedure, to: .unconfirmed, actor: actor, now: now,
+                              detail: [("message_id", .string(item.messageID)), ("reason", .string(reason.description))])
+        try ledger.schedulePoll(dossier: item.dossier, procedure: item.procedure, reason: "sent, unconfirmed: \(reason)",
+                                retryAfterSeconds: pollAfter, now: now)
+        report.unconfirmed += 1
+    }
+}
+
+/// What makes an agency's 2xx answer a usable receipt for the message it answers.
+enum Answer {
+    /// Why `body` is not a receipt for message `id`, or nil when it is one (its content is
+    /// checked further when it is applied).
+    static func problem(_ body: Data, answering id: String) -> Phrase? {
+        if body.isEmpty { return "an empty answer, no receipt" }
+        let receipt: Receipt
+        do { receipt = try Receipt.parse(body) } catch let error as CivlinkError {
+            return "the answer is not a receipt (\(error.phrase))"
+        } catch {
+            return "the answer is not a receipt"
+        }
+        guard receipt.messageID == id else { return "the receipt answers another message" }
+        return nil
     }
 }
