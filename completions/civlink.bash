@@ -32,7 +32,7 @@ _civlink() {
     while ((i < COMP_CWORD)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --format|--ledger|--actor|--holidays|--state|--group|--commune|--out|--type|--bits|--csr|--officer|--role|--dir|--name|--province|--days|--valid-from|--key|--cert|--trust|--revoked|--reason|--retry|--procedure|--max-attempts|--concurrency|--backoff|--spool|--url|--token-file|--client-cert|--client-key|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--by|--chart|--suppress-below) ((i += 2)); continue ;;
+            --format|--spreadsheet|--ledger|--actor|--holidays|--state|--group|--commune|--out|--type|--bits|--csr|--officer|--role|--dir|--name|--province|--days|--valid-from|--key|--cert|--trust|--revoked|--reason|--retry|--procedure|--max-attempts|--concurrency|--backoff|--spool|--url|--token-file|--client-cert|--client-key|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--by|--chart|--suppress-below) ((i += 2)); continue ;;
             -*) ((i++)); continue ;;
         esac
         if [ -z "$cmd" ]; then cmd=$w
@@ -51,34 +51,40 @@ _civlink() {
     case $cmd in
         init)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
         register-birth)
             case $prev in
+                --format) COMPREPLY=($(compgen -W "json table csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         register-death)
             case $prev in
+                --format) COMPREPLY=($(compgen -W "json table csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         status)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --state) COMPREPLY=($(compgen -W "waiting ready sent accepted completed rejected stuck done" -- "$cur")); return ;;
                 --group) COMPREPLY=($(compgen -W "birth death" -- "$cur")); return ;;
                 --commune) return ;;
@@ -86,7 +92,7 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --list --state --group --commune --overdue --stuck --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --list --state --group --commune --overdue --stuck --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
             ;;
         keygen)
@@ -98,11 +104,13 @@ _civlink() {
                 --officer) return ;;
                 --commune) return ;;
                 --role) return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--out --type --bits --csr --officer --commune --role --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--out --type --bits --csr --officer --commune --role --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
         ca)
             if [ -z "$action" ]; then COMPREPLY=($(compgen -W "init issue import --help" -- "$cur")); return; fi
@@ -114,11 +122,13 @@ _civlink() {
                     --province) return ;;
                     --type) COMPREPLY=($(compgen -W "ed25519 ecdsa-p256 rsa" -- "$cur")); return ;;
                     --days) return ;;
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dir --name --province --type --days --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dir --name --province --type --days --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 ;;
             issue)
                 case $prev in
@@ -130,26 +140,31 @@ _civlink() {
                     --valid-from) return ;;
                     --days) return ;;
                     --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dir --csr --officer --commune --role --valid-from --days --out --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dir --csr --officer --commune --role --valid-from --days --out --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 ;;
             import)
                 case $prev in
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 COMPREPLY=($(compgen -f -- "$cur"))
                 ;;
             esac
             ;;
         sign)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -157,29 +172,32 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --key --cert --out --pending --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --key --cert --out --pending --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
             ;;
         verify)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --trust) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --revoked) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --trust --revoked --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --trust --revoked --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         revoke)
             case $prev in
                 --reason) return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--reason --export --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--reason --export --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
             ;;
         copy)
@@ -197,18 +215,20 @@ _civlink() {
             case $action in
             verify)
                 case $prev in
-                    --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 ;;
             esac
             ;;
         transfer)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --retry) COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur")); return ;;
                 --procedure) COMPREPLY=($(compgen -W "personal-id residence-registration health-insurance-card residence-deletion funeral-allowance funeral-support" -- "$cur")); return ;;
                 --max-attempts) return ;;
@@ -218,7 +238,7 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --dry-run --retry --procedure --max-attempts --concurrency --backoff --quarantine --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --dry-run --retry --procedure --max-attempts --concurrency --backoff --quarantine --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
         agency)
             if [ -z "$action" ]; then COMPREPLY=($(compgen -W "add list check remove simulate --help" -- "$cur")); return; fi
@@ -231,31 +251,34 @@ _civlink() {
                     --client-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --client-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --timeout) return ;;
-                    --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--spool --url --token-file --client-cert --client-key --timeout --format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--spool --url --token-file --client-cert --client-key --timeout --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 COMPREPLY=($(compgen -W "population residence social-insurance social-affairs" -- "$cur"))
                 ;;
             list)
                 case $prev in
-                    --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 ;;
             check)
                 case $prev in
-                    --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 COMPREPLY=($(compgen -W "population residence social-insurance social-affairs" -- "$cur"))
                 ;;
             remove)
@@ -275,17 +298,20 @@ _civlink() {
                     --rejection-rate) return ;;
                     --watch) return ;;
                     --seed) return ;;
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--spool --delay --failure-rate --rejection-rate --accept-first --watch --seed --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--spool --delay --failure-rate --rejection-rate --accept-first --watch --seed --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 ;;
             esac
             ;;
         report)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table csv json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --from) return ;;
                 --to) return ;;
                 --province) return ;;
@@ -297,27 +323,29 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --from --to --province --commune --by --overdue --bom --chart --suppress-below --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --from --to --province --commune --by --overdue --chart --suppress-below --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
         backup)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         doctor)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --key --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --key --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
     esac
 }

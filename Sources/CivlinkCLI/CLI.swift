@@ -118,10 +118,9 @@ public enum CLI {
 enum Help {
     static func topLevel(_ language: Language) -> String {
         var lines = [
-            language.render("usage:") + " civlink <command> [options]",
+            language.render("usage: civlink <command> [options]"),
             "",
-            language.render("Interconnected birth and death procedures: register once at the commune desk, and civlink"),
-            language.render("plans, tracks and reports every step through the police, social insurance and social affairs."),
+            language.render("Interconnected birth and death procedures: register once at the commune desk, and civlink\nplans, tracks and reports every step through the police, social insurance and social affairs."),
             "",
             language.render("commands:"),
         ]

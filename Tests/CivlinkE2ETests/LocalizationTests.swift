@@ -19,7 +19,7 @@ final class LocalizationTests: XCTestCase {
         let id = try dossier.json()["id"] as! String
         let table = try box.run(["status", id], environment: ["LANG": "vi_VN.UTF-8"]).stdout
         XCTAssertTrue(table.contains("THỦ TỤC"), table)
-        XCTAssertTrue(table.contains("diễn biến"), table)
+        XCTAssertTrue(table.contains("Diễn biến"), table)
         let json = try box.run(["status", id, "--format", "json"], environment: ["LANG": "vi_VN.UTF-8"])
         let english_json = try box.run(["status", id, "--format", "json"])
         XCTAssertEqual(json.stdout, english_json.stdout, "machine output must not depend on the language")

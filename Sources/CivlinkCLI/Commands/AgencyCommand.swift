@@ -15,11 +15,10 @@ enum AgencyCommand: Command {
                 .value("--client-cert", "FILE", .file, "client certificate (PEM) for mutual TLS"),
                 .value("--client-key", "FILE", .file, "client certificate key (PEM)"),
                 .value("--timeout", "SECONDS", .text, "HTTP request timeout (default 30)"),
-                formatOption(),
-            ], positionals: .agency),
-            ActionSpec("list", usage: "civlink agency list [--format table|json]", summary: "List the configured agencies.", options: [formatOption()]),
-            ActionSpec("check", usage: "civlink agency check [CODE]", summary: "Check that each agency (or one) can be reached, sending nothing.",
-                       options: [formatOption()], positionals: .agency),
+            ] + outputOptions(), positionals: .agency),
+            ActionSpec("list", usage: "civlink agency list [--format table|json|csv]", summary: "List the configured agencies.", options: outputOptions()),
+            ActionSpec("check", usage: "civlink agency check [CODE] [--format table|json|csv]", summary: "Check that each agency (or one) can be reached, sending nothing.",
+                       options: outputOptions(), positionals: .agency),
             ActionSpec("remove", usage: "civlink agency remove CODE", summary: "Forget how an agency is reached.", positionals: .agency),
             ActionSpec("simulate", usage: "civlink agency simulate --spool DIR [--delay SECONDS] [--failure-rate R] [--rejection-rate R] [--accept-first] [--watch SECONDS] [--seed N]",
                        summary: "Play an agency on a spool directory, for training and tests.", options: [
@@ -30,8 +29,17 @@ enum AgencyCommand: Command {
                 .flag("--accept-first", "answer accepted first, the result on the next pass"),
                 .value("--watch", "SECONDS", .text, "keep answering, one pass every SECONDS"),
                 .value("--seed", "N", .text, "replay the random choices of an earlier run"),
-            ]),
+            ] + outputOptions()),
         ])
+
+    static let columns = [
+        RecordColumn("code", "Agency"), RecordColumn("transport", "Transport"), RecordColumn("target", "Target"),
+        RecordColumn("timeout_seconds", "Timeout (s)"),
+    ]
+
+    static func cells(_ endpoint: AgencyEndpoint) -> [Cell] {
+        [.text(endpoint.code), .text(endpoint.kind.rawValue), .text(endpoint.target), .int(endpoint.timeoutSeconds)]
+    }
 
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         let rest = invocation.positionals
@@ -58,28 +66,34 @@ enum AgencyCommand: Command {
             default:
                 throw UsageError("agency add needs exactly one of --spool DIR or --url URL")
             }
+            let printer = try RecordPrinter(invocation, kind: "civlink.agency/1", columns: columns)
             try invocation.openLedger().saveAgency(endpoint, now: try invocation.now())
-            try invocation.line(endpoint.json)
+            try printer.add(cells(endpoint), json: endpoint.json.objectValue)
+            try printer.finish()
         case "list":
+            let printer = try RecordPrinter(invocation, kind: "civlink.agency/1", columns: columns)
             let agencies = try invocation.openLedger(readOnly: true).agencies()
-            if invocation.format() == .json {
-                try agencies.forEach { try invocation.line($0.json) }
-            } else {
-                try invocation.table(["AGENCY", "TRANSPORT", "TARGET", "TIMEOUT"], agencies.map { [$0.code, $0.kind.rawValue, $0.target, "\($0.timeoutSeconds)s"] })
-                    .forEach(invocation.line)
-                let missing = agencyCodes.filter { code in !agencies.contains { $0.code == code } }
-                if !missing.isEmpty { invocation.note("not configured (procedures for them wait): \(missing.joined(separator: ", "))") }
+            for agency in agencies { try printer.add(cells(agency), json: agency.json.objectValue) }
+            try printer.finish()
+            let missing = agencyCodes.filter { code in !agencies.contains { $0.code == code } }
+            if printer.format == .table && !missing.isEmpty {
+                invocation.note("not configured (procedures for them wait): \(missing.joined(separator: ", "))")
             }
         case "check":
+            let printer = try RecordPrinter(invocation, kind: "civlink.agency-check/1", columns: [
+                RecordColumn("code", "Agency"), RecordColumn("transport", "Transport"), RecordColumn("reachable", "Reachable"),
+                RecordColumn("problem", "Problem"),
+            ])
             let agencies = try invocation.openLedger(readOnly: true).agencies().filter { rest.isEmpty || rest.contains($0.code) }
             if agencies.isEmpty { throw Failure(.notFound, "no such agency configured") }
             var failed = false
             for agency in agencies {
                 let problem: Phrase?
                 do { problem = try agency.transport().check() } catch let error as CivlinkError { problem = error.phrase }
-                try invocation.line("\(agency.code)\t\(problem.map { "FAIL " + invocation.text($0) } ?? "ok")")
+                try printer.add([.text(agency.code), .text(agency.kind.rawValue), .bool(problem == nil), problem.map(Cell.phrase) ?? .none])
                 failed = failed || problem != nil
             }
+            try printer.finish()
             return failed ? .unavailable : .ok
         case "remove":
             guard rest.count == 1 else { throw UsageError("agency remove needs one agency code") }
@@ -109,6 +123,9 @@ enum AgencyCommand: Command {
             guard let seed = UInt64(s) else { throw UsageError("--seed must be a whole number") }
             options.seed = seed
         }
+        let printer = try RecordPrinter(invocation, kind: "civlink.simulation/1", columns: [
+            RecordColumn("answered", "Answered"), RecordColumn("duplicates", "Duplicates"), RecordColumn("not_answered_yet", "Not answered yet"),
+        ], streaming: true)
         var simulator = AgencySimulator(directory: spool, options: options)
         let watch = try invocation.value("--watch").map { v -> Double in
             guard let d = Double(v), d > 0 else { throw UsageError("--watch must be seconds") }
@@ -116,7 +133,11 @@ enum AgencyCommand: Command {
         }
         repeat {
             let pass = try simulator.runOnce()
-            try invocation.line("answered \(pass.answered), duplicates \(pass.duplicates), not answered yet \(pass.skipped)")
+            if printer.format == .table {
+                try invocation.line(invocation.text("answered \(pass.answered), duplicates \(pass.duplicates), not answered yet \(pass.skipped)"))
+            } else {
+                try printer.add([.int(pass.answered), .int(pass.duplicates), .int(pass.skipped)])
+            }
             try invocation.output.flush()
             if let watch { usleep(UInt32(min(watch, 4000) * 1_000_000)) }
         } while watch != nil

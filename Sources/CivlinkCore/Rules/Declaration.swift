@@ -31,7 +31,7 @@ public struct Declaration: Sendable {
     public enum Benefit: Sendable, Equatable {
         case funeralAllowance(amountVND: Int)
         case funeralSupport
-        case none(reason: String)
+        case none(reason: Phrase)
     }
 }
 
@@ -114,7 +114,9 @@ extension Declaration {
 
     /// Parses and validates raw declaration bytes. Throws a `ValidationError` naming the field.
     public static func parse(_ data: Data, group: ProcedureGroup, now: Timestamp, reference: ReferenceData) throws -> Declaration {
-        let json = try JSONReader.parse(data, limits: .declaration)
+        // A file saved by Notepad or a spreadsheet program may start with a UTF-8 byte order mark.
+        let body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
+        let json = try JSONReader.parse(Data(body), limits: .declaration)
         return try validate(json, group: group, now: now, reference: reference)
     }
 
