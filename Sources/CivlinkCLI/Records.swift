@@ -43,7 +43,7 @@ enum Cell {
     /// The cell in a table for people.
     func table(_ language: Language) -> String {
         switch self {
-        case .text(let s), .code(let s): return s.isEmpty ? "-" : s
+        case .text(let s), .code(let s): return s
         case .int(let n): return String(n)
         case .share(let d): return d.map { language.decimal($0 * 100, places: 1) + "%" } ?? "-"
         case .time(let t): return t?.shortDescription ?? "-"

@@ -27,7 +27,7 @@ enum ReportOutput {
         let dims = published.report.dimensions
         var rows = published.rows.map { row in cells(keys: zip(dims, row.keys).map { key($0, $1) }, row.figures) }
         if !dims.isEmpty {
-            rows.append(cells(keys: [.phrase("total")] + Array(repeating: Cell.none, count: dims.count - 1), published.totals))
+            rows.append(cells(keys: [.phrase("total")] + Array(repeating: Cell.text(""), count: dims.count - 1), published.totals))
         }
         return rows
     }
