@@ -54,15 +54,10 @@ public final class Invocation {
         return data
     }
 
-    /// The output format asked for, among those the command offers (its --format choices);
-    /// `--bom` and `--spreadsheet` go with CSV only.
-    func format(default fallback: OutputFormat = .table) throws -> OutputFormat {
-        let chosen = value("--format").flatMap(OutputFormat.init(rawValue:)) ?? fallback
-        if chosen != .csv {
-            if has("--bom") { throw UsageError("--bom goes with --format csv") }
-            if value("--spreadsheet") != nil { throw UsageError("--spreadsheet goes with --format csv") }
-        }
-        return chosen
+    /// The output format asked for, among those the command offers (its --format choices).
+    /// `--bom` and `--spreadsheet` were checked to come with `--format csv` (`CLI.dispatch`).
+    func format(default fallback: OutputFormat = .table) -> OutputFormat {
+        value("--format").flatMap(OutputFormat.init(rawValue:)) ?? fallback
     }
 
     /// CSV for programs, or for a spreadsheet program (`--spreadsheet vi|en`, which implies `--bom`).

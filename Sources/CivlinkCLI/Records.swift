@@ -150,7 +150,7 @@ final class RecordPrinter {
         self.invocation = invocation
         self.kind = kind
         self.columns = columns
-        format = try invocation.format(default: defaultFormat)
+        format = invocation.format(default: defaultFormat)
         self.streaming = streaming
     }
 

@@ -9,7 +9,7 @@ enum DoctorCommand: Command {
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         guard invocation.positionals.isEmpty else { throw UsageError("doctor takes no arguments") }
         // People read the first fix on standard error; machines get every finding's fix.
-        let forPeople = try invocation.format() == .table
+        let forPeople = invocation.format() == .table
         let printer = try RecordPrinter(invocation, kind: "civlink.doctor-finding/1", columns: [
             RecordColumn("check", "Check"), RecordColumn("level", "Result"), RecordColumn("detail", "Detail"),
         ] + (forPeople ? [] : [RecordColumn("fix", "Fix")]))

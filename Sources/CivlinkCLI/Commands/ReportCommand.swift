@@ -20,7 +20,7 @@ enum ReportCommand: Command {
 
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         guard invocation.positionals.isEmpty else { throw UsageError("report takes no arguments") }
-        let format = try invocation.format()
+        let format = invocation.format()
         let now = try invocation.now()
         var (from, to) = ReportScope.month(of: now)
         if let text = invocation.value("--from") {

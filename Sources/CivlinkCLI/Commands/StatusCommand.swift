@@ -34,7 +34,7 @@ enum StatusCommand: Command {
         guard invocation.positionals.count == 1 else { throw UsageError("status needs one dossier id, or --list") }
         let id = try DossierID(parsing: invocation.positionals[0])
         let (dossier, events, delivery) = try ledger.snapshot { (try ledger.dossier(id.text), try ledger.events(of: id.text), try ledger.delivery(dossier: id.text)) }
-        switch try invocation.format() {
+        switch invocation.format() {
         case .json: try invocation.line(withDelivery(dossier.statusJSON(now: now, events: events), delivery))
         case .csv: try procedures(dossier, delivery, now: now, invocation)
         case .table:

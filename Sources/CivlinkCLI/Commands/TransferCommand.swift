@@ -39,7 +39,7 @@ enum TransferCommand: Command {
         options.concurrency = try positive(invocation, "--concurrency") ?? options.concurrency
         options.backoffBaseSeconds = try positive(invocation, "--backoff") ?? options.backoffBaseSeconds
         if invocation.value("--procedure") != nil && invocation.value("--retry") == nil { throw UsageError("--procedure goes with --retry") }
-        let format = try invocation.format()
+        let format = invocation.format()
         let ledger = try invocation.openLedger()
         let now = try invocation.now()
         let lock = options.dryRun ? nil : try TransferLock(ledgerPath: ledger.path)
