@@ -344,7 +344,7 @@ enum Catalogue {
         "--procedure goes with --retry": "--procedure chỉ dùng với --retry",
         "agency {1} is not usable, its procedures wait: {2}": "không dùng được cơ quan {1}, các thủ tục gửi cơ quan này phải chờ: {2}",
         "attempts before a procedure is marked stuck (default 8)": "số lần gửi trước khi thủ tục bị coi là kẹt (mặc định 8)",
-        "first retry delay, doubled each attempt with jitter, capped at 1 hour (default 60)": "thời gian chờ trước lần gửi lại đầu tiên, gấp đôi sau mỗi lần có dao động ngẫu nhiên, tối đa 1 giờ (mặc định 60)",
+        "first retry delay, doubled each attempt with jitter, capped at 1 hour (default 60)": "thời gian chờ trước lần gửi lại đầu tiên, gấp đôi sau mỗi lần gửi (kèm dao động ngẫu nhiên), tối đa 1 giờ (mặc định 60)",
         "list receipts refused into quarantine, with the reason": "liệt kê các phản hồi bị đưa vào khu cách ly, kèm lý do",
         "list what would be sent, change nothing": "liệt kê những gì sẽ được gửi, không thay đổi gì",
         "messages in flight at once (default 8)": "số thông điệp gửi đồng thời (mặc định 8)",
@@ -441,7 +441,7 @@ enum Catalogue {
 
     /// backup (Commands/BackupCommand.swift, Ledger/LedgerBackup.swift)
     static let backupCommand: KeyValuePairs<String, String> = [
-        "Copy the ledger to FILE, or into DIRECTORY/ as NAME-DATE.db, with SQLite's online backup, safe while civlink runs.": "Sao lưu sổ cái ra tệp FILE, hoặc vào THƯ_MỤC/ với tên TÊN-NGÀY.db, bằng cơ chế sao lưu trực tuyến của SQLite, an toàn khi civlink đang chạy.",
+        "Copy the ledger to FILE, or into DIRECTORY/ as NAME-DATE.db, with SQLite's online backup, safe while civlink runs.": "Sao lưu sổ cái ra tệp FILE, hoặc vào thư mục DIRECTORY/ với tên NAME-DATE.db, bằng cơ chế sao lưu trực tuyến của SQLite, an toàn khi civlink đang chạy.",
         "backed up {1} to {2} ({3} dossiers)": "đã sao lưu {1} vào {2} ({3} hồ sơ)",
         "backup directory {1} does not exist": "thư mục sao lưu {1} không tồn tại",
         "backup needs one FILE or DIRECTORY to write": "lệnh backup cần một tệp hoặc thư mục để ghi",
