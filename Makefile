@@ -1,6 +1,10 @@
 # civlink: build, test, install.
 #   make                      release build: one self-contained binary (scripts/build-release.sh)
-#   make test                 the test suite (same as `swift test`)
+#   make demo                 scripts/demo: the main job end to end (examples/demo.sh)
+#   make test                 scripts/test: the test suite (`swift test`), as .ci/run runs it
+# Both first check what the machine lacks besides the Swift toolchain (scripts/dependencies): as
+# root they install it, otherwise they print the apt-get line; scripts/demo and scripts/test
+# then exit 69 (make reports that as "Error 69").
 #   make install PREFIX=/usr/local [DESTDIR=/tmp/pkg] [BIN=path/to/civlink]
 #   make uninstall PREFIX=/usr/local [DESTDIR=...]
 PREFIX ?= /usr/local
@@ -13,14 +17,17 @@ FISHDIR := $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 MAN1 := $(wildcard man/*.1)
 MAN5 := $(wildcard man/*.5)
 
-.PHONY: all build test install uninstall
+.PHONY: all build demo test install uninstall
 all: build
 
 build:
 	scripts/build-release.sh > /dev/null
 
+demo:
+	scripts/demo
+
 test:
-	swift test
+	scripts/test
 
 # BIN names an already built binary (packagers, tests); without it the release build is used.
 # The installed binary loses its debugging information (about half its size), not its symbols.

@@ -18,7 +18,8 @@ export CIVLINK_LEDGER="$work/civlink.db"
 export CIVLINK_NOW=${CIVLINK_NOW:-2026-11-20T09:30:00+07:00}
 export CIVLINK_ACTOR=${CIVLINK_ACTOR:-demo-officer}
 agencies="population residence social-insurance social-affairs"
-id_of() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
+# The dossier id: the first field of the CSV row register prints (no JSON tool needed).
+id_of() { sed -n '2s/,.*//p'; }
 
 echo "== set-up: ledger, province CA, the commune officer's key, the agencies"
 "$CIVLINK" init
@@ -30,8 +31,8 @@ for agency in $agencies; do "$CIVLINK" agency add "$agency" --spool "$work/spool
 "$CIVLINK" agency list
 
 echo "== the desk registers a birth, a death and a batch"
-birth=$("$CIVLINK" register-birth "$here/birth.json" | id_of)
-death=$("$CIVLINK" register-death "$here/death.json" | id_of)
+birth=$("$CIVLINK" register-birth "$here/birth.json" --format csv | id_of)
+death=$("$CIVLINK" register-death "$here/death.json" --format csv | id_of)
 "$CIVLINK" register-birth --batch "$here/births.jsonl" > "$work/batch.jsonl"
 echo "birth $birth, death $death, batch $(wc -l < "$work/batch.jsonl") dossiers"
 

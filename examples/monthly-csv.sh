@@ -4,8 +4,10 @@
 #   examples/monthly-csv.sh [YYYY-MM] [PROVINCE]      # default: last month, every province
 #
 # Uses $CIVLINK_LEDGER (or ./civlink.db) and civlink from $PATH (else builds it). Writes
-# report-YYYY-MM[-PP].csv (UTF-8 with BOM so spreadsheet programs show Vietnamese text, counts
-# below 5 suppressed) and report-YYYY-MM[-PP].svg in the current directory.
+# report-YYYY-MM[-PP].csv for a spreadsheet program in Vietnamese (headings in Vietnamese, decimal
+# commas, commune codes kept as text, a byte order mark; counts below 5, and what would reveal
+# them, hidden) and report-YYYY-MM[-PP].svg, a 16:9 slide, in the current directory. SPREADSHEET=en
+# for an English spreadsheet.
 set -euo pipefail
 month=${1:-$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m)}
 province=${2:-}
@@ -22,5 +24,5 @@ name=report-$month${province:+-$province}
 scope=()
 [ -n "$province" ] && scope=(--province "$province")
 "$civlink" report --from "$from" --to "$to" "${scope[@]}" --by system,procedure \
-    --format csv --bom --suppress-below 5 --chart "$name.svg" > "$name.csv"
+    --format csv --spreadsheet "${SPREADSHEET:-vi}" --suppress-below 5 --chart "$name.svg" > "$name.csv"
 echo "wrote $name.csv and $name.svg ($from to $to)" >&2

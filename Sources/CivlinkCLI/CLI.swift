@@ -134,6 +134,11 @@ public enum CLI {
             throw UsageError("unknown command '\(first)'\(ArgumentParser.suggestion(for: first, among: visible)); run 'civlink --help' for the list")
         }
         let arguments = try ArgumentParser.parse(globals + Array(rest.dropFirst()), for: command.spec)
+        // CSV's own options need CSV, whatever the command's default format.
+        if arguments.value("--format") != OutputFormat.csv.rawValue {
+            if arguments.has("--bom") { throw UsageError("--bom goes with --format csv") }
+            if arguments.value("--spreadsheet") != nil { throw UsageError("--spreadsheet goes with --format csv") }
+        }
         if arguments.has("--help") {
             try output.write(Help.command(command.spec, action: arguments.action, language))
             return .ok
@@ -152,10 +157,9 @@ public enum CLI {
 enum Help {
     static func topLevel(_ language: Language) -> String {
         var lines = [
-            language.render("usage:") + " civlink <command> [options]",
+            language.render("usage: civlink <command> [options]"),
             "",
-            language.render("Interconnected birth and death procedures: register once at the commune desk, and civlink"),
-            language.render("plans, tracks and reports every step through the police, social insurance and social affairs."),
+            language.render("Interconnected birth and death procedures: register once at the commune desk, and civlink\nplans, tracks and reports every step through the police, social insurance and social affairs."),
             "",
             language.render("commands:"),
         ]

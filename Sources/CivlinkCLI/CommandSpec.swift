@@ -118,10 +118,21 @@ public enum GlobalOptions {
     public static var names: Set<String> { Set(all.map(\.name)) }
 }
 
-/// The `--format` option of commands that print data.
-func formatOption(_ formats: [OutputFormat] = [.table, .json]) -> OptionSpec {
-    .value("--format", formats.map(\.rawValue).joined(separator: "|"), .choice(formats.map(\.rawValue)),
-           formats.contains(.csv) ? "output format (json is versioned and stable; csv is RFC 4180, UTF-8)" : "output format (json is versioned and stable)")
+/// The output options of a command that prints records: `--format` (the first format is the
+/// default), and with CSV `--bom` and `--spreadsheet`.
+func outputOptions(_ formats: [OutputFormat] = [.table, .json, .csv]) -> [OptionSpec] {
+    var options: [OptionSpec] = [
+        .value("--format", formats.map(\.rawValue).joined(separator: "|"), .choice(formats.map(\.rawValue)),
+               "output format: table for people, json (versioned, stable, see civlink-output(5)) or csv (RFC 4180, UTF-8)"),
+    ]
+    if formats.contains(.csv) {
+        options += [
+            .flag("--bom", "with --format csv: start with a UTF-8 byte order mark"),
+            .value("--spreadsheet", "vi|en", .choice(Language.allCases.map(\.rawValue)),
+                   "with --format csv: for a spreadsheet program in this language (headings, decimal mark, codes kept as text, byte order mark)"),
+        ]
+    }
+    return options
 }
 
 public enum OutputFormat: String, Sendable, CaseIterable {

@@ -73,13 +73,20 @@ public final class Invocation {
             guard let data = Files.readAll(inputFD) else { throw Failure(.io, "cannot read standard input: \(Files.reason())") }
             return data
         }
-        guard let data = Files.read(path!) else { throw Failure(.notFound, "cannot read \(path!): \(Files.reason())") }
+        guard let data = Files.read(path!) else { throw Files.readFailure(path!) }
         return data
     }
 
     /// The output format asked for, among those the command offers (its --format choices).
-    func format() -> OutputFormat {
-        value("--format").flatMap(OutputFormat.init(rawValue:)) ?? .table
+    /// `--bom` and `--spreadsheet` were checked to come with `--format csv` (`CLI.dispatch`).
+    func format(default fallback: OutputFormat = .table) -> OutputFormat {
+        value("--format").flatMap(OutputFormat.init(rawValue:)) ?? fallback
+    }
+
+    /// CSV for programs, or for a spreadsheet program (`--spreadsheet vi|en`, which implies `--bom`).
+    var csvStyle: CSVStyle {
+        let spreadsheet = value("--spreadsheet").flatMap(Language.init(rawValue:))
+        return CSVStyle(spreadsheet: spreadsheet, bom: has("--bom") || spreadsheet != nil)
     }
 
     // MARK: Diagnostics
@@ -101,16 +108,27 @@ public final class Invocation {
         try? errors.write(Array((text(phrase) + "\n").utf8))
     }
 
-    func heading(_ text: String) -> String { language.heading(text) }
-
     /// Colour only on a terminal, never with NO_COLOR or a dumb terminal.
     var useColour: Bool {
         output.sink.isTerminal && (environment["NO_COLOR"].map(\.isEmpty) ?? true) && environment["TERM"] != "dumb"
     }
 
+    /// A heading as tables print it: in the reader's language, in capitals.
+    func heading(_ phrase: Phrase) -> String { text(phrase).uppercased() }
+
     /// Left-aligned columns for people, headings in the reader's language.
-    func table(_ header: [String], _ rows: [[String]]) -> [String] {
-        TableLayout.render(header.map(heading), rows, bold: useColour)
+    func table(_ headings: [Phrase], _ rows: [[String]]) -> [String] {
+        TableLayout.render(headings.map(heading), rows, bold: useColour)
+    }
+
+    /// The widths of a table printed row by row: each column's width, or its heading's.
+    func streamingWidths(_ columns: [RecordColumn]) -> [Int] {
+        columns.map { max($0.width, heading($0.heading).count) }
+    }
+
+    func tableHeader(_ columns: [RecordColumn]) -> String {
+        let head = TableLayout.row(columns.map { heading($0.heading) }, widths: streamingWidths(columns))
+        return useColour ? "\u{1B}[1m\(head)\u{1B}[0m" : head
     }
 
     func line(_ text: String) throws { try output.line(text) }
@@ -124,12 +142,14 @@ enum TableLayout {
         for row in rows {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
         }
-        func render(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in
-                i == cells.count - 1 || i >= widths.count ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
-            }.joined(separator: "  ")
-        }
-        let head = render(header)
-        return [bold ? "\u{1B}[1m\(head)\u{1B}[0m" : head] + rows.map(render)
+        let head = row(header, widths: widths)
+        return [bold ? "\u{1B}[1m\(head)\u{1B}[0m" : head] + rows.map { row($0, widths: widths) }
+    }
+
+    /// One row: every cell but the last padded to its column's width, two spaces apart.
+    static func row(_ cells: [String], widths: [Int]) -> String {
+        cells.enumerated().map { i, cell in
+            i == cells.count - 1 || i >= widths.count ? cell : cell + String(repeating: " ", count: max(0, widths[i] - cell.count))
+        }.joined(separator: "  ")
     }
 }

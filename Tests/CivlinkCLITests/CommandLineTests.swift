@@ -47,10 +47,10 @@ final class CommandLineTests: XCTestCase {
         let option = civlink("status", "--lsit")
         XCTAssertEqual(option.status, 64)
         XCTAssertEqual(option.err, "civlink: unknown option --lsit; did you mean --list?\n")
-        XCTAssertEqual(civlink("status", "--format", "xml").err, "civlink: --format must be table or json\n")
-        XCTAssertEqual(civlink("report", "--format", "xml").err, "civlink: --format must be table, csv or json\n")
+        XCTAssertEqual(civlink("status", "--format", "xml").err, "civlink: --format must be table, json or csv\n")
+        XCTAssertEqual(civlink("register-birth", "--format", "xml").err, "civlink: --format must be json, table or csv\n")
         XCTAssertEqual(civlink("status", "--overdue=yes").status, 64)
-        XCTAssertEqual(civlink("status", "--format").err, "civlink: option --format needs a value (table|json)\n")
+        XCTAssertEqual(civlink("status", "--format").err, "civlink: option --format needs a value (table|json|csv)\n")
         XCTAssertEqual(civlink("agency").err, "civlink: agency needs an action: add, list, check, remove, simulate\n")
         XCTAssertEqual(civlink("agency", "frobnicate").status, 64)
         // An option of another action is refused, not ignored.

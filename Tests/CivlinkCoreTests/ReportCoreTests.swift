@@ -21,19 +21,11 @@ final class ReportCoreTests: XCTestCase {
         XCTAssertEqual(w.text, "\u{FEFF}plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",Xã Hưng Dũng\r\n")
     }
 
-    func testSuppression() {
-        let s = Suppression(below: 5)
-        XCTAssertEqual(s.count(0), 0)
-        XCTAssertNil(s.count(4))
-        XCTAssertEqual(s.count(5), 5)
-        XCTAssertEqual(Suppression(below: 0).count(1), 1)
-    }
-
-    func testChartAxisMaximum() {
-        XCTAssertEqual(SVGChart.niceMaximum(0), 2)
-        XCTAssertEqual(SVGChart.niceMaximum(3), 5)
-        XCTAssertEqual(SVGChart.niceMaximum(78767), 100000)
-        XCTAssertEqual(SVGChart.niceMaximum(200), 200)
+    func testChartAxisTicks() {
+        XCTAssertEqual(NiceAxis.ticks(maximum: 0, maxTicks: 5).top, 1)
+        XCTAssertEqual(NiceAxis.ticks(maximum: 3, maxTicks: 5).top, 3)
+        XCTAssertEqual(NiceAxis.ticks(maximum: 78767, maxTicks: 5).top, 80000)
+        XCTAssertEqual(NiceAxis.ticks(maximum: 200, maxTicks: 4).step, 50)
     }
 
     func testScopeMonthsAndDefaultPeriod() {

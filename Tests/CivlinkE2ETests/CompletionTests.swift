@@ -17,6 +17,15 @@ final class CompletionTests: XCTestCase {
         return (box, id)
     }
 
+    /// A second ledger, named with --ledger on the command line, with a dossier of its own; the
+    /// default ledger of the sandbox does not exist.
+    private func otherLedger(_ box: Sandbox) throws -> (path: String, id: String) {
+        let path = box.path("other.db")
+        try box.run(["init", "--ledger", path])
+        let id = try box.run(["register-death", "--ledger", path], stdin: Data(Declarations.text(Declarations.death()).utf8)).json()["id"] as! String
+        return (path, id)
+    }
+
     func testBash() throws {
         let (box, id) = try prepared()
         func complete(_ words: String) throws -> [String] {
@@ -28,13 +37,23 @@ final class CompletionTests: XCTestCase {
         XCTAssertTrue(try complete("civlink ").contains("register-birth"))
         XCTAssertEqual(try complete("civlink status --ov"), ["--overdue"])
         XCTAssertEqual(try complete("civlink transfer --dry"), ["--dry-run"])
-        XCTAssertEqual(try complete("civlink report --format "), ["table", "csv", "json"])
+        XCTAssertEqual(try complete("civlink report --format "), ["table", "json", "csv"])
         XCTAssertEqual(try complete("civlink status \(id.prefix(5))"), [id])
         XCTAssertEqual(try complete("civlink sign \(id.prefix(5))"), [id])
         // amend and supplement take a dossier id, then a file.
         XCTAssertEqual(try complete("civlink amend \(id.prefix(5))"), [id])
         XCTAssertTrue(try complete("civlink amend \(id) civlink.d").contains("civlink.db"))
         XCTAssertEqual(try complete("civlink cancel \(id.prefix(5))"), [id])
+        // The items: ids for --retry, a list option never repeats a choice, a value that
+        // is not a file offers no files, the ledger named on the line is the one read.
+        XCTAssertEqual(try complete("civlink transfer --retry \(id.prefix(5))"), [id])
+        XCTAssertEqual(try complete("civlink report --by system,"), ["system,procedure", "system,group", "system,province", "system,commune", "system,month"])
+        XCTAssertEqual(try complete("civlink report --by system,procedure,m"), ["system,procedure,month"])
+        _ = try box.write("17986-notes.txt", "a file a value must not complete to")
+        XCTAssertEqual(try complete("civlink status --commune 1"), [])
+        let other = try otherLedger(box)
+        XCTAssertEqual(try complete("civlink --ledger \(other.path) status \(other.id.prefix(5))"), [other.id])
+        XCTAssertEqual(try complete("civlink status --ledger \(other.path) \(other.id.prefix(5))"), [other.id])
     }
 
     func testZsh() throws {
@@ -51,6 +70,14 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(try complete("civlink amen"), "civlink amend")
         XCTAssertEqual(try complete("civlink amend \(id.prefix(5))"), "civlink amend \(id)")
         XCTAssertEqual(try complete("civlink status \(id.prefix(5))"), "civlink status \(id)")
+        // Options of sign, revoke and keygen complete (they once completed nothing).
+        XCTAssertEqual(try complete("civlink sign --pen"), "civlink sign --pending")
+        XCTAssertEqual(try complete("civlink revoke --exp"), "civlink revoke --export")
+        XCTAssertEqual(try complete("civlink keygen --offi"), "civlink keygen --officer=")
+        XCTAssertEqual(try complete("civlink transfer --retry \(id.prefix(5))"), "civlink transfer --retry \(id)")
+        let other = try otherLedger(box)
+        XCTAssertEqual(try complete("civlink --ledger \(other.path) status \(other.id.prefix(5))"),
+                       "civlink --ledger \(other.path) status \(other.id)")
     }
 
     func testFish() throws {
@@ -66,5 +93,13 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(try complete("civlink status \(id.prefix(5))"), [id])
         XCTAssertEqual(try complete("civlink supplement \(id.prefix(5))"), [id])
         XCTAssertTrue(try complete("civlink supplement \(id) civlink.d").contains("civlink.db"))
+        XCTAssertEqual(try complete("civlink transfer --retry \(id.prefix(5))"), [id])
+        // A value that is not a file (a commune code, a number) offers no file names.
+        _ = try box.write("17986-notes.txt", "a file a value must not complete to")
+        XCTAssertEqual(try complete("civlink status --commune 1"), [])
+        XCTAssertEqual(try complete("civlink transfer --max-attempts 1"), [])
+        XCTAssertEqual(try complete("civlink report --format c"), ["csv"])
+        let other = try otherLedger(box)
+        XCTAssertEqual(try complete("civlink --ledger \(other.path) status \(other.id.prefix(5))"), [other.id])
     }
 }

@@ -19,7 +19,7 @@ final class LocalizationTests: XCTestCase {
         let id = try dossier.json()["id"] as! String
         let table = try box.run(["status", id], environment: ["LANG": "vi_VN.UTF-8"]).stdout
         XCTAssertTrue(table.contains("THỦ TỤC"), table)
-        XCTAssertTrue(table.contains("diễn biến"), table)
+        XCTAssertTrue(table.contains("Diễn biến"), table)
         let json = try box.run(["status", id, "--format", "json"], environment: ["LANG": "vi_VN.UTF-8"])
         let english_json = try box.run(["status", id, "--format", "json"])
         XCTAssertEqual(json.stdout, english_json.stdout, "machine output must not depend on the language")
@@ -30,5 +30,36 @@ final class LocalizationTests: XCTestCase {
         XCTAssertTrue(report.contains("HỆ THỐNG") && report.contains("ĐÃ GIẢI QUYẾT"), report)
         let csv = try box.run(["report", "--format", "csv"], environment: ["LANG": "vi_VN.UTF-8"]).stdout
         XCTAssertEqual(csv, try box.run(["report", "--format", "csv"]).stdout, "CSV keeps English keys")
+    }
+
+    /// The examples of phrase substitution, and the places that stayed English.
+    func testWholeSentencesInVietnamese() throws {
+        let box = try Sandbox()
+        try box.ok("init")
+        let vi = ["LANG": "vi_VN.UTF-8"]
+        let death = try box.register("death", Declarations.death(), at: "2026-11-19T09:00:00+07:00")
+        let status = try box.run(["status", death], environment: vi).stdout
+        XCTAssertTrue(status.contains("khai tử năm 2026, số 1; xã 17986, tỉnh 40"), "not 'sổ đăng ký death book 2026, no. 1': \(status)")
+        XCTAssertTrue(status.contains("trợ cấp mai táng, 23400000 đồng"), status)
+        XCTAssertTrue(status.contains("2026-11-19 09:00  officer-test  đăng ký"), "timeline lines: \(status)")
+        XCTAssertTrue(status.contains("chờ thủ tục trước") || status.contains("sẵn sàng"), "states: \(status)")
+        for word in ["death", "book", "no.", "waiting", "registered"] {
+            XCTAssertFalse(status.contains(" \(word) "), "English '\(word)' left in: \(status)")
+        }
+        // Option help: "list dossiers, one a line" was "one a dòng".
+        let help = try box.run(["status", "--help"], environment: vi).stdout
+        XCTAssertTrue(help.contains("liệt kê hồ sơ, mỗi hồ sơ một dòng (JSON Lines với --format json)"), help)
+        XCTAssertFalse(help.contains("one a"), help)
+        // Doctor details and fixes.
+        let doctor = try box.run(["doctor"], environment: vi)
+        XCTAssertTrue(doctor.stdout.contains("chưa cấu hình hệ thống tiếp nhận nào"), doctor.stdout)
+        XCTAssertTrue(doctor.stderr.contains("cần khắc phục trước tiên: cơ quan: chạy civlink agency add MÃ --spool THƯ_MỤC"), doctor.stderr)
+        // Report labels and timings.
+        let report = try box.run(["report", "--suppress-below", "3"], environment: vi).stdout
+        XCTAssertTrue(report.hasPrefix("Kỳ báo cáo từ 2026-11-01 đến 2026-11-30, toàn quốc; lập lúc 2026-11-20 09:30"), report)
+        XCTAssertTrue(report.contains("từ đăng ký đến khi có số định danh"), report)
+        XCTAssertTrue(report.contains("tổng cộng"), report)
+        // Errors from the core, and usage errors.
+        XCTAssertEqual(try box.run(["status", "--lsit"], environment: vi).stderr, "civlink: không có tùy chọn --lsit; có phải ý bạn là --list?\n")
     }
 }

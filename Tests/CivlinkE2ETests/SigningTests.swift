@@ -206,7 +206,7 @@ final class SigningTests: XCTestCase {
         XCTAssertNotEqual(bad.status, 0)
     }
 
-    /// An independent JOSE library (Python jwcrypto, see .ci/pip-packages) verifies the JWS.
+    /// An independent JOSE library (Python jwcrypto, python3-jwcrypto, see scripts/dependencies) verifies the JWS.
     func testJwcryptoVerifiesTheJWS() throws {
         let (box, _, copyPath) = try signedBox()
         _ = try tool(["openssl", "x509", "-in", box.path("officer.pem"), "-pubkey", "-noout", "-out", "pub.pem"], in: box)

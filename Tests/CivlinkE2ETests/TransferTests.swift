@@ -203,7 +203,7 @@ final class TransferTests: XCTestCase {
 
         let server = try AgencyServer()
         try box.ok("agency", "add", "population", "--url", "\(server.url)/population")
-        XCTAssertEqual(try box.ok("agency", "check").stdout, "population\tok\n")
+        XCTAssertEqual(try box.ok("agency", "check", "--format", "csv").stdout, "code,transport,reachable,problem\r\npopulation,http,true,\r\n")
         try box.ok("transfer", "--retry", birth)
         XCTAssertEqual(try server.processed(), ["\(birth).personal-id.1": 1])
         XCTAssertEqual(try procedures(box, birth).first { $0["code"] as! String == "personal-id" }?["state"] as? String, "completed")
@@ -354,7 +354,10 @@ final class TransferTests: XCTestCase {
         try box.ok("agency", "add", "residence", "--spool", box.path("police"))
         let listed = try box.ok("agency", "list", "--format", "json").jsonLines()
         XCTAssertEqual(listed.map { $0["code"] as! String }, ["residence"])
-        XCTAssertEqual(try box.ok("agency", "check", "residence").stdout, "residence\tok\n")
+        let check = try box.ok("agency", "check", "residence", "--format", "json").json()
+        XCTAssertEqual(check["format"] as? String, "civlink.agency-check/1")
+        XCTAssertEqual(check["reachable"] as? Bool, true)
+        XCTAssertTrue(try box.ok("agency", "check", "residence").stdout.hasPrefix("AGENCY     TRANSPORT  REACHABLE  PROBLEM\nresidence  spool      yes        -"))
         try box.ok("agency", "remove", "residence")
         XCTAssertEqual(try box.run("agency", "remove", "residence").status, 66)
     }

@@ -9,7 +9,8 @@ import XCTest
 public final class LedgerFixture {
     public let directory: String
     public let ledger: Ledger
-    private var signer: Signer?
+    private var signers: [String: Signer] = [:]
+    private var ca: (key: PrivateKey, root: Certificate)?
     private var actor = "officer-test"
 
     /// A new ledger at `path`, or in a scratch directory of its own; with `existing`, the ledger
@@ -33,27 +34,32 @@ public final class LedgerFixture {
         return try Registration.register(data, group: group, ledger: ledger, actor: actor, now: LedgerFixture.at(time)).id
     }
 
-    /// An officer of commune 17986 with a key and certificate from a CA made here.
-    public func officer() throws -> Signer {
-        if let signer { return signer }
-        let caKey = try PrivateKey.generate(.ed25519)
+    /// An officer of `commune` (17986 by default) with a key and certificate from a CA made here.
+    public func officer(commune: String = "17986") throws -> Signer {
+        if let signer = signers[commune] { return signer }
         let start = LedgerFixture.at("2026-01-01T00:00:00+07:00")
-        let root = try CertificateAuthority.makeRoot(key: caKey, name: "Test Province CA", province: "40", notBefore: start, days: 3650)
+        if ca == nil {
+            let caKey = try PrivateKey.generate(.ed25519)
+            ca = (caKey, try CertificateAuthority.makeRoot(key: caKey, name: "Test Province CA", province: "40", notBefore: start, days: 3650))
+        }
+        let (caKey, root) = ca!
         let key = try PrivateKey.generate(.ed25519)
-        let csr = try CertificateAuthority.request(key: key, officer: "Phạm Thị Lan", commune: "17986", role: "civil-status officer")
-        let cert = try CertificateAuthority.issue(csrPEM: csr, officer: "Phạm Thị Lan", commune: "17986", role: "civil-status officer",
+        let csr = try CertificateAuthority.request(key: key, officer: "Phạm Thị Lan", commune: commune, role: "civil-status officer")
+        let cert = try CertificateAuthority.issue(csrPEM: csr, officer: "Phạm Thị Lan", commune: commune, role: "civil-status officer",
                                                   caCert: root, caKey: caKey, notBefore: start,
                                                   notAfter: Timestamp(seconds: start.seconds + 730 * 86400))
-        try Files.writePrivate(directory + "/fixture-officer.key", key.pem, replace: true)
-        try Files.writePrivate(directory + "/fixture-officer.pem", Data((cert.pem + root.pem).utf8), replace: true)
-        let made = try Signer(keyPath: directory + "/fixture-officer.key", certificatePath: directory + "/fixture-officer.pem")
-        signer = made
+        let name = commune == "17986" ? "fixture-officer" : "fixture-officer-\(commune)"
+        try Files.writePrivate(directory + "/\(name).key", key.pem, replace: true)
+        try Files.writePrivate(directory + "/\(name).pem", Data((cert.pem + root.pem).utf8), replace: true)
+        let made = try Signer(keyPath: directory + "/\(name).key", certificatePath: directory + "/\(name).pem")
+        signers[commune] = made
         return made
     }
 
-    /// Signs the dossier's certificate copy at `time`.
+    /// Signs the dossier's certificate copy at `time`, as an officer of its commune.
     public func sign(_ id: String, at time: String) throws {
-        _ = try Signing.sign(dossier: id, ledger: ledger, signer: try officer(), actor: actor, now: LedgerFixture.at(time))
+        let commune = try ledger.dossier(id).commune
+        _ = try Signing.sign(dossier: id, ledger: ledger, signer: try officer(commune: commune), actor: actor, now: LedgerFixture.at(time))
     }
 
     /// The spool directory of an agency in this fixture.

@@ -18,11 +18,10 @@ enum AgencyCommand: Command {
                 .value("--client-key", "FILE", .file, "client certificate key (PEM, unencrypted, mode 0600)"),
                 .value("--proxy", "URL", .text, "HTTP proxy (http://host:port) for this agency; the environment's is never used"),
                 .value("--timeout", "SECONDS", .text, "deadline of each HTTP request, connect to last byte (default 30)"),
-                formatOption(),
-            ], positionals: .agency),
-            ActionSpec("list", usage: "civlink agency list [--format table|json]", summary: "List the configured agencies.", options: [formatOption()]),
-            ActionSpec("check", usage: "civlink agency check [CODE]", summary: "Check that each agency (or one) can be reached, sending nothing.",
-                       options: [formatOption()], positionals: .agency),
+            ] + outputOptions(), positionals: .agency),
+            ActionSpec("list", usage: "civlink agency list [--format table|json|csv]", summary: "List the configured agencies.", options: outputOptions()),
+            ActionSpec("check", usage: "civlink agency check [CODE] [--format table|json|csv]", summary: "Check that each agency (or one) can be reached, sending nothing.",
+                       options: outputOptions(), positionals: .agency),
             ActionSpec("remove", usage: "civlink agency remove CODE", summary: "Forget how an agency is reached.", positionals: .agency),
             ActionSpec("simulate", usage: "civlink agency simulate --spool DIR [--delay SECONDS] [--failure-rate R] [--rejection-rate R] [--accept-first] [--watch SECONDS] [--seed N]",
                        summary: "Play an agency on a spool directory, for training and tests.", options: [
@@ -33,8 +32,20 @@ enum AgencyCommand: Command {
                 .flag("--accept-first", "answer accepted first, the result on the next pass"),
                 .value("--watch", "SECONDS", .text, "keep answering, one pass every SECONDS"),
                 .value("--seed", "N", .text, "replay the random choices of an earlier run"),
-            ]),
+            ] + outputOptions()),
         ])
+
+    static let columns = [
+        RecordColumn("code", "Agency"), RecordColumn("transport", "Transport"), RecordColumn("target", "Target"),
+        RecordColumn("timeout_seconds", "Timeout (s)"),
+    ]
+
+    /// `list` adds the name people know the agency by and its TLS and proxy settings.
+    static let listColumns = [columns[0], RecordColumn("name", "Name")] + columns.dropFirst() + [RecordColumn("options", "Options")]
+
+    static func cells(_ endpoint: AgencyEndpoint) -> [Cell] {
+        [.text(endpoint.code), .text(endpoint.kind.rawValue), .text(endpoint.target), .int(endpoint.timeoutSeconds)]
+    }
 
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         let rest = invocation.positionals
@@ -70,39 +81,40 @@ enum AgencyCommand: Command {
             default:
                 throw UsageError("agency add needs exactly one of --spool DIR or --url URL")
             }
+            let printer = try RecordPrinter(invocation, kind: "civlink.agency/1", columns: columns)
             try invocation.openLedger().saveAgency(endpoint, now: try invocation.now())
-            try invocation.line(endpoint.json)
+            try printer.add(cells(endpoint), json: endpoint.json.objectValue)
+            try printer.finish()
         case "list":
             let ledger = try invocation.openLedger(readOnly: true)
+            let printer = try RecordPrinter(invocation, kind: "civlink.agency/1", columns: listColumns)
             let agencies = try ledger.agencies()
-            // The name people know the agency by (config set agency.CODE.name), else civlink's.
-            func name(_ code: String) throws -> String {
-                guard let agency = Agency(rawValue: code) else { return code }
-                return try ledger.agencyDisplayName(agency) ?? agency.defaultName
+            for agency in agencies {
+                // The name people know the agency by (config set agency.CODE.name), else civlink's.
+                let name = try Agency(rawValue: agency.code).map { try ledger.agencyDisplayName($0) ?? $0.defaultName } ?? agency.code
+                try printer.add([.text(agency.code), .text(name)] + cells(agency).dropFirst() + [.text(tlsSummary(agency))],
+                                json: (agency.json.objectValue ?? []) + [("name", .string(name))])
             }
-            if invocation.format() == .json {
-                for agency in agencies {
-                    guard case .object(let members) = agency.json else { continue }
-                    try invocation.line(JSON.object(members + [("name", .string(try name(agency.code)))]))
-                }
-            } else {
-                try invocation.table(["AGENCY", "NAME", "TRANSPORT", "TARGET", "TIMEOUT", "OPTIONS"], agencies.map {
-                    [$0.code, try name($0.code), $0.kind.rawValue, $0.target, "\($0.timeoutSeconds)s", tlsSummary($0)]
-                })
-                    .forEach(invocation.line)
-                let missing = agencyCodes.filter { code in !agencies.contains { $0.code == code } }
-                if !missing.isEmpty { invocation.note("not configured (procedures for them wait): \(missing.joined(separator: ", "))") }
+            try printer.finish()
+            let missing = agencyCodes.filter { code in !agencies.contains { $0.code == code } }
+            if printer.format == .table && !missing.isEmpty {
+                invocation.note("not configured (procedures for them wait): \(missing.joined(separator: ", "))")
             }
         case "check":
+            let printer = try RecordPrinter(invocation, kind: "civlink.agency-check/1", columns: [
+                RecordColumn("code", "Agency"), RecordColumn("transport", "Transport"), RecordColumn("reachable", "Reachable"),
+                RecordColumn("problem", "Problem"),
+            ])
             let agencies = try invocation.openLedger(readOnly: true).agencies().filter { rest.isEmpty || rest.contains($0.code) }
             if agencies.isEmpty { throw Failure(.notFound, "no such agency configured") }
             var failed = false
             for agency in agencies {
                 let problem: Phrase?
                 do { problem = try agency.transport().check() } catch let error as CivlinkError { problem = error.phrase }
-                try invocation.line("\(agency.code)\t\(problem.map { "FAIL " + invocation.text($0) } ?? "ok")")
+                try printer.add([.text(agency.code), .text(agency.kind.rawValue), .bool(problem == nil), problem.map(Cell.phrase) ?? .none])
                 failed = failed || problem != nil
             }
+            try printer.finish()
             return failed ? .unavailable : .ok
         case "remove":
             guard rest.count == 1 else { throw UsageError("agency remove needs one agency code") }
@@ -142,6 +154,10 @@ enum AgencyCommand: Command {
             guard let seed = UInt64(s) else { throw UsageError("--seed must be a whole number") }
             options.seed = seed
         }
+        let printer = try RecordPrinter(invocation, kind: "civlink.simulation/1", columns: [
+            RecordColumn("answered", "Answered"), RecordColumn("duplicates", "Duplicates"), RecordColumn("not_answered_yet", "Not answered yet"),
+            RecordColumn("refused", "Refused"),
+        ], streaming: true)
         var simulator = AgencySimulator(directory: spool, options: options)
         let watch = try invocation.value("--watch").map { v -> Double in
             guard let d = Double(v), d > 0 else { throw UsageError("--watch must be seconds") }
@@ -149,7 +165,11 @@ enum AgencyCommand: Command {
         }
         repeat {
             let pass = try simulator.runOnce()
-            try invocation.line("answered \(pass.answered), duplicates \(pass.duplicates), not answered yet \(pass.skipped), refused \(pass.refused)")
+            if printer.format == .table {
+                try invocation.line(invocation.text("answered \(pass.answered), duplicates \(pass.duplicates), not answered yet \(pass.skipped), refused \(pass.refused)"))
+            } else {
+                try printer.add([.int(pass.answered), .int(pass.duplicates), .int(pass.skipped), .int(pass.refused)])
+            }
             try invocation.output.flush()
             if let watch { usleep(UInt32(min(watch, 4000) * 1_000_000)) }
         } while watch != nil

@@ -12,7 +12,7 @@ enum CACommand: Command {
                 .value("--province", "CODE", .text, "the province code"),
                 .value("--type", "TYPE", .choice(KeyType.allCases.map(\.rawValue)), "CA key type, ed25519 (default), ecdsa-p256 or rsa"),
                 .value("--days", "N", .text, "validity in days (default 3650)"),
-            ]),
+            ] + outputOptions()),
             ActionSpec("issue", usage: "civlink ca issue --dir DIR --csr FILE --officer NAME --commune CODE --role ROLE --out CERT [--valid-from TIME] [--days N]",
                        summary: "Issue an officer's certificate for a signing request.", options: [
                 .value("--dir", "DIR", .directory, "the CA directory (ca.key, ca.pem)"),
@@ -23,13 +23,13 @@ enum CACommand: Command {
                 .value("--valid-from", "TIME", .text, "start of validity, RFC 3339 or YYYY-MM-DD (default: now)"),
                 .value("--days", "N", .text, "validity in days (default 730)"),
                 .value("--out", "CERT", .file, "where to write the certificate chain (officer first, then the CA)"),
-            ]),
+            ] + outputOptions()),
             ActionSpec("import", usage: "civlink ca import CHAIN.pem", summary: "Record a real CA's certificate chain in the ledger.",
-                       positionals: .files),
+                       options: outputOptions(), positionals: .files),
             ActionSpec("revoke", usage: "civlink ca revoke CERT-SHA256|CERT.pem --reason TEXT",
                        summary: "Revoke an officer's certificate: copies it signs from now on fail verification.", options: [
                 .value("--reason", "TEXT", .text, "why the certificate is revoked (e.g. key lost, officer left)"),
-            ], positionals: .files),
+            ] + outputOptions(), positionals: .files),
         ])
 
     static func run(_ invocation: Invocation) throws -> ExitStatus {
@@ -49,6 +49,9 @@ enum CACommand: Command {
 
     static func initCA(_ invocation: Invocation) throws -> ExitStatus {
         guard let dir = invocation.value("--dir"), let name = invocation.value("--name") else { throw UsageError("ca init needs --dir DIR and --name NAME") }
+        let printer = try RecordPrinter(invocation, kind: "civlink.ca/1", columns: [
+            RecordColumn("certificate", "Certificate"), RecordColumn("key", "Key"), RecordColumn("sha256", "SHA-256"),
+        ])
         let type = KeyType(rawValue: invocation.value("--type") ?? "ed25519") ?? .ed25519
         try Files.makeDirectory(dir, mode: 0o700)
         let key = try PrivateKey.generate(type)
@@ -57,7 +60,12 @@ enum CACommand: Command {
                                                      notBefore: Timestamp(seconds: now.seconds - 86400), days: try days(invocation, 3650))
         try Files.writePrivate(dir + "/ca.key", key.pem)
         try Files.atomicWrite(Data(cert.pem.utf8), to: dir + "/ca.pem")
-        try invocation.line("created CA \(dir)/ca.pem (key \(dir)/ca.key), sha256 \(cert.fingerprint)")
+        if printer.format == .table {
+            try invocation.line(invocation.text("created CA \(dir)/ca.pem (key \(dir)/ca.key), sha256 \(cert.fingerprint)"))
+        } else {
+            try printer.add([.text(dir + "/ca.pem"), .text(dir + "/ca.key"), .text(cert.fingerprint)])
+            try printer.finish()
+        }
         return .ok
     }
 
@@ -77,9 +85,13 @@ enum CACommand: Command {
                 throw ValidationError("--commune", "must be a commune in force on \(today) in the ledger's commune table")
             }
         }
+        let printer = try RecordPrinter(invocation, kind: "civlink.certificate/1", columns: [
+            RecordColumn("certificate", "Certificate"), RecordColumn("not_before", "Valid from"), RecordColumn("not_after", "Valid until"),
+            RecordColumn("sha256", "SHA-256"),
+        ])
         let caKey = try PrivateKey.load(path: dir + "/ca.key")
         let caCert = try Certificate.loadChain(path: dir + "/ca.pem")[0]
-        guard let csrData = Files.read(csr) else { throw Failure(.notFound, "cannot read \(csr): \(Files.reason())") }
+        guard let csrData = Files.read(csr) else { throw Files.readFailure(csr) }
         var from = try invocation.now()
         if let text = invocation.value("--valid-from") {
             guard let t = Timestamp(text) ?? Timestamp(text + "T00:00:00+07:00") else { throw UsageError("--valid-from must be RFC 3339 or YYYY-MM-DD") }
@@ -90,22 +102,38 @@ enum CACommand: Command {
                                                   notBefore: from, notAfter: until)
         if Files.exists(out) { throw UsageError("\(out) exists already") }
         try Files.writePrivate(out, Data((cert.pem + caCert.pem).utf8))
-        try invocation.line("issued \(out) valid \(JWS.utcText(from)) to \(JWS.utcText(until)), sha256 \(cert.fingerprint)")
+        if printer.format == .table {
+            try invocation.line(invocation.text("issued \(out) valid \(JWS.utcText(from)) to \(JWS.utcText(until)), sha256 \(cert.fingerprint)"))
+        } else {
+            try printer.add([.text(out), .time(from), .time(until), .text(cert.fingerprint)])
+            try printer.finish()
+        }
         return .ok
     }
 
     static func importChain(_ invocation: Invocation) throws -> ExitStatus {
         guard invocation.positionals.count == 1 else { throw UsageError("ca import needs one PEM chain file") }
+        let printer = try RecordPrinter(invocation, kind: "civlink.chain-import/1", columns: [
+            RecordColumn("certificates", "Certificates"), RecordColumn("sha256", "Officer certificate SHA-256"),
+        ])
         let chain = try Certificate.loadChain(path: invocation.positionals[0])
         let ledger = try invocation.openLedger()
         try ledger.recordCertificateChain(chain, now: try invocation.now())
-        try invocation.line("imported \(chain.count) certificate(s), officer certificate sha256 \(chain[0].fingerprint)")
+        if printer.format == .table {
+            try invocation.line(invocation.text("imported \(chain.count) certificate(s), officer certificate sha256 \(chain[0].fingerprint)"))
+        } else {
+            try printer.add([.int(chain.count), .text(chain[0].fingerprint)])
+            try printer.finish()
+        }
         return .ok
     }
 
     static func revoke(_ invocation: Invocation) throws -> ExitStatus {
         guard invocation.positionals.count == 1 else { throw UsageError("ca revoke needs one certificate: its SHA-256 fingerprint or its PEM file") }
         guard let reason = invocation.value("--reason"), !reason.isEmpty else { throw UsageError("ca revoke needs --reason TEXT") }
+        let printer = try RecordPrinter(invocation, kind: "civlink.certificate-revocation/1", columns: [
+            RecordColumn("sha256", "SHA-256"), RecordColumn("commune", "Commune"), RecordColumn("revoked_at", "Revoked at"),
+        ])
         let target = invocation.positionals[0]
         let ledger = try invocation.openLedger()
         let now = try invocation.now()
@@ -118,7 +146,12 @@ enum CACommand: Command {
             fingerprint = chain[0].fingerprint
         }
         let revoked = try ledger.revokeCertificate(fingerprint: fingerprint, reason: reason, now: now)
-        try invocation.line("revoked certificate sha256 \(fingerprint) (commune \(revoked.commune)) at \(JWS.utcText(now))")
+        if printer.format == .table {
+            try invocation.line(invocation.text("revoked certificate sha256 \(fingerprint) (commune \(revoked.commune)) at \(JWS.utcText(now))"))
+        } else {
+            try printer.add([.text(fingerprint), .code(revoked.commune), .time(now)])
+            try printer.finish()
+        }
         return .ok
     }
 }

@@ -13,11 +13,14 @@ enum KeygenCommand: Command {
             .value("--officer", "NAME", .text, "with --csr: the officer's name"),
             .value("--commune", "CODE", .text, "with --csr: the commune code"),
             .value("--role", "ROLE", .text, "with --csr: the officer's role"),
-        ])
+        ] + outputOptions())
 
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         guard invocation.positionals.isEmpty else { throw UsageError("keygen takes no arguments") }
         guard let out = invocation.value("--out") else { throw UsageError("keygen needs --out KEY") }
+        let printer = try RecordPrinter(invocation, kind: "civlink.key/1", columns: [
+            RecordColumn("key", "Key"), RecordColumn("type", "Type"), RecordColumn("csr", "Request"),
+        ])
         let type = KeyType(rawValue: invocation.value("--type") ?? "ed25519") ?? .ed25519
         var bits = 3072
         if let text = invocation.value("--bits") {
@@ -33,7 +36,14 @@ enum KeygenCommand: Command {
         }
         try Files.writePrivate(out, key.pem)
         if let csr = invocation.value("--csr"), let csrData { try Files.writePrivate(csr, csrData) }
-        try invocation.line("wrote \(type.rawValue) key \(out)" + (invocation.value("--csr").map { " and request \($0)" } ?? ""))
+        if printer.format != .table {
+            try printer.add([.text(out), .text(type.rawValue), invocation.value("--csr").map(Cell.text) ?? .none])
+            try printer.finish()
+        } else if let csr = invocation.value("--csr") {
+            try invocation.line(invocation.text("wrote \(type.rawValue) key \(out) and request \(csr)"))
+        } else {
+            try invocation.line(invocation.text("wrote \(type.rawValue) key \(out)"))
+        }
         return .ok
     }
 }

@@ -3,14 +3,14 @@ import CivlinkCore
 enum ReceiveBirthCommand: Command {
     static let spec = CommandSpec(
         "receive-birth", summary: "Receive a birth declaration at the desk or from the portal, for the officer to check before registering it.",
-        usage: ["civlink receive-birth [FILE|-] [--batch] [--channel desk|online] [--format table|json]"], options: receiveOptions, positionals: .files)
+        usage: ["civlink receive-birth [FILE|-] [--batch] [--channel desk|online] [--format json|table|csv]"], options: receiveOptions, positionals: .files)
     static func run(_ invocation: Invocation) throws -> ExitStatus { try ReceiveRun.run(.birth, invocation) }
 }
 
 enum ReceiveDeathCommand: Command {
     static let spec = CommandSpec(
         "receive-death", summary: "Receive a death declaration at the desk or from the portal, for the officer to check before registering it.",
-        usage: ["civlink receive-death [FILE|-] [--batch] [--channel desk|online] [--format table|json]"], options: receiveOptions, positionals: .files)
+        usage: ["civlink receive-death [FILE|-] [--batch] [--channel desk|online] [--format json|table|csv]"], options: receiveOptions, positionals: .files)
     static func run(_ invocation: Invocation) throws -> ExitStatus { try ReceiveRun.run(.death, invocation) }
 }
 

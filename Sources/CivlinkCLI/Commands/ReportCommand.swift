@@ -4,9 +4,8 @@ import FoundationEssentials
 enum ReportCommand: Command {
     static let spec = CommandSpec(
         "report", summary: "Province statistics: received, processed, pending, overdue by system, procedure, commune, month; overdue list.",
-        usage: ["civlink report [--from DATE] [--to DATE] [--province CODE] [--commune CODE] [--units as-of|current] [--by system,procedure,group,province,commune,month] [--overdue] [--format table|csv|json] [--bom] [--chart FILE.svg] [--suppress-below N]"],
-        options: [
-            formatOption([.table, .csv, .json]),
+        usage: ["civlink report [--from DATE] [--to DATE] [--province CODE] [--commune CODE] [--units as-of|current] [--by system,procedure,group,province,commune,month] [--overdue] [--format table|json|csv] [--bom] [--spreadsheet vi|en] [--chart FILE.svg] [--suppress-below N]"],
+        options: outputOptions() + [
             .value("--from", "YYYY-MM-DD", .text, "first day of the period (dossiers received from this local day; default: first of this month)"),
             .value("--to", "YYYY-MM-DD", .text, "last day of the period, included (default: last of this month)"),
             .value("--province", "CODE", .text, "only dossiers of this 2-digit province (of the units of --units)"),
@@ -15,9 +14,8 @@ enum ReportCommand: Command {
                    "provinces and communes of the record's day (as-of) or today's (current, the default: the 63 provinces counted in the 34)"),
             .value("--by", "DIMS", .choiceList(ReportDimension.allCases.map(\.rawValue)), "group by system, procedure, group (birth, death), province, commune, month, comma-separated (default: system)"),
             .flag("--overdue", "list overdue procedures by commune and agency instead (dossier id only)"),
-            .flag("--bom", "with --format csv: start with a UTF-8 byte order mark for spreadsheet programs"),
-            .value("--chart", "FILE.svg", .file, "also draw received vs processed per month per system as SVG"),
-            .value("--suppress-below", "N", .text, "show counts from 1 to N-1 (and timings of fewer than N) as suppressed"),
+            .value("--chart", "FILE.svg", .file, "also draw received vs processed per system and month as a 16:9 SVG slide"),
+            .value("--suppress-below", "N", .text, "hide counts from 1 to N-1, timings of fewer than N, and every figure they could be worked out from"),
         ])
 
     static func digits(_ text: String, _ count: Int) -> Bool { text.utf8.count == count && text.utf8.allSatisfy { (0x30...0x39).contains($0) } }
@@ -25,7 +23,6 @@ enum ReportCommand: Command {
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         guard invocation.positionals.isEmpty else { throw UsageError("report takes no arguments") }
         let format = invocation.format()
-        if invocation.has("--bom") && format != .csv { throw UsageError("--bom goes with --format csv") }
         let now = try invocation.now()
         var (from, to) = ReportScope.month(of: now)
         if let text = invocation.value("--from") {
@@ -52,14 +49,12 @@ enum ReportCommand: Command {
             guard let n = Int(text), n >= 1, n <= 1_000_000 else { throw UsageError("--suppress-below must be a whole number from 1") }
             suppressBelow = n
         }
-        let suppress = Suppression(below: suppressBelow)
         let ledger = try invocation.openLedger(readOnly: true)
 
         if invocation.has("--overdue") {
             for option in ["--by", "--chart"] where invocation.value(option) != nil { throw UsageError("\(option) does not go with --overdue") }
             let allPeriods = invocation.value("--from") == nil && invocation.value("--to") == nil
-            try ReportOutput.overdue(ledger: ledger, scope: scope, allPeriods: allPeriods, now: now, format: format,
-                                     bom: invocation.has("--bom"), invocation)
+            try ReportOutput.overdue(ledger: ledger, scope: scope, allPeriods: allPeriods, now: now, invocation)
             return .ok
         }
 
@@ -78,22 +73,29 @@ enum ReportCommand: Command {
         }
         // One pass over a large ledger takes a while: say so on a terminal, never in a pipe.
         let progress = Progress(invocation)
-        progress.update(invocation.text("counting the ledger for \(scope.from) to \(scope.to)..."))
+        progress.update("counting the ledger for \(scope.from) to \(scope.to)...")
         let report = try ledger.snapshot { try ledger.report(scope, by: dimensions, now: now) }
+        if suppressBelow > 1 { progress.update("hiding small counts and what reveals them...") }
+        let published = try PublishedReport(report, suppressBelow: suppressBelow)
+        // The chart's table (system by month) is suppressed as a table of its own.
+        var chart: PublishedReport?
+        if chartPath != nil {
+            chart = dimensions == [.system, .month] ? published
+                : try PublishedReport(try ledger.snapshot { try ledger.report(scope, by: [.system, .month], now: now) }, suppressBelow: suppressBelow)
+        }
         progress.finish()
         switch format {
-        case .csv: try ReportOutput.csv(report, suppress: suppress, bom: invocation.has("--bom"), invocation)
-        case .json: try invocation.line(report.json(suppress: suppress))
+        case .csv: try ReportOutput.csv(published, invocation)
+        case .json: try invocation.line(published.json)
         case .table:
             let names = Dictionary(uniqueKeysWithValues: try Agency.allCases.compactMap { agency in
                 try ledger.agencyDisplayName(agency).map { (agency.rawValue, $0) }
             })
-            try ReportOutput.table(report, suppress: suppress, agencyNames: names, invocation)
+            try ReportOutput.table(published, reference: ledger.reference, agencyNames: names, invocation)
         }
-        if let chartPath {
-            let rows = try ledger.reportCounts(scope, by: [.system, .month], now: now)
-            let chart = ReportOutput.chart(rows: rows, scope: scope, suppress: suppress)
-            try Files.atomicWrite(Data(chart.svg.utf8), to: chartPath)
+        if let chartPath, let chart {
+            let svg = ReportOutput.chart(chart, reference: ledger.reference, invocation).render()
+            try Files.atomicWrite(Data(svg.utf8), to: chartPath)
         }
         return .ok
     }

@@ -3,9 +3,8 @@ import CivlinkCore
 enum StatusCommand: Command {
     static let spec = CommandSpec(
         "status", summary: "Show a dossier's procedures and timeline, or list dossiers by state, group, commune or overdue.",
-        usage: ["civlink status ID [--public | --redact] | --list [--state STATE] [--dossier-state STATE] [--group birth|death] [--commune CODE] [--overdue] | --stuck [--format table|json]"],
-        options: [
-            formatOption(),
+        usage: ["civlink status ID [--public | --redact] | --list [--state STATE] [--dossier-state STATE] [--group birth|death] [--commune CODE] [--overdue] | --stuck [--format table|json|csv]"],
+        options: outputOptions() + [
             .flag("--list", "list dossiers, one a line (JSON Lines with --format json)"),
             .value("--state", "STATE", .choice(ProcedureState.allCases.map(\.rawValue)), "with --list: dossiers with a procedure in this state"),
             .value("--dossier-state", "STATE", .choice(DossierState.allCases.map(\.rawValue)),
@@ -45,70 +44,133 @@ enum StatusCommand: Command {
             let view = PublicStatus.json(try ledger.dossier(id.text), now: now)
             switch invocation.format() {
             case .json: try invocation.line(view)
-            default: try showPublic(view, invocation)
+            case .csv: throw UsageError("--public prints a table or JSON, not CSV")
+            case .table: try showPublic(view, invocation)
             }
             return .ok
         }
         let redact = view == "--redact"
         let (dossier, events, delivery) = try ledger.snapshot { (try ledger.dossier(id.text), try ledger.events(of: id.text), try ledger.delivery(dossier: id.text)) }
+        // An agency a province named (config set agency.CODE.name) is shown by that name.
+        let names = Dictionary(uniqueKeysWithValues: try Agency.allCases.compactMap { agency in
+            try ledger.agencyDisplayName(agency).map { (agency.rawValue, $0) }
+        })
         switch invocation.format() {
         case .json:
             let status = withDelivery(dossier.statusJSON(now: now, events: events), delivery)
             try invocation.line(redact ? PublicStatus.redacted(status, declaration: dossier.declaration) : status)
-        default:
-            try show(dossier, events: events, now: now, ledger: ledger, invocation)
+        case .csv: try procedures(dossier, delivery, now: now, redact: redact, invocation)
+        case .table:
+            try show(dossier, events: events, now: now, agencyNames: names, redact: redact, invocation)
             try showDelivery(dossier, delivery, redact: redact, invocation)
         }
         return .ok
     }
 
-    private static func show(_ dossier: DossierRecord, events: [LedgerEvent], now: Timestamp, ledger: Ledger, _ invocation: Invocation) throws {
-        func label(_ text: String) -> String {
-            let shown = invocation.heading(text)
-            return shown + String(repeating: " ", count: max(1, 11 - shown.count))
+    /// The dossier's header lines, each value a whole sentence in the reader's language.
+    static func headerLines(_ dossier: DossierRecord, events: [LedgerEvent], now: Timestamp, redact: Bool = false) -> [(label: Phrase, value: Phrase)] {
+        var lines: [(label: Phrase, value: Phrase)] = []
+        func entry(_ label: Phrase, _ value: Phrase) { lines.append((label, value)) }
+        let register: Phrase
+        switch (dossier.group, dossier.registerYear, dossier.registerNumber) {
+        case (.birth, let year?, let number?):
+            entry("dossier", "\(dossier.id) (birth, procedure catalogue \(dossier.group.catalogueCode))")
+            register = "birth register \(year), no. \(number); commune \(dossier.commune), province \(dossier.province)"
+        case (.death, let year?, let number?):
+            entry("dossier", "\(dossier.id) (death, procedure catalogue \(dossier.group.catalogueCode))")
+            register = "death register \(year), no. \(number); commune \(dossier.commune), province \(dossier.province)"
+        case (.birth, _, _):
+            entry("dossier", "\(dossier.id) (birth, procedure catalogue \(dossier.group.catalogueCode))")
+            register = "not registered; commune \(dossier.commune), province \(dossier.province)"
+        case (.death, _, _):
+            entry("dossier", "\(dossier.id) (death, procedure catalogue \(dossier.group.catalogueCode))")
+            register = "not registered; commune \(dossier.commune), province \(dossier.province)"
         }
-        try invocation.line(label("dossier") + "\(dossier.id) (\(dossier.group.rawValue), catalogue \(dossier.group.catalogueCode))")
-        try invocation.line(label("state") + stateLine(dossier, events: events, now: now))
-        let entry = dossier.registerYear.flatMap { year in dossier.registerNumber.map { "\(dossier.group.rawValue) book \(year), no. \($0)" } }
-        try invocation.line(label("register") + "\(entry ?? "not registered")" + "; commune \(dossier.commune), province \(dossier.province)")
-        try invocation.line(label("received") + "\(dossier.receivedAt.shortDescription) (\(dossier.channel.rawValue))\(dossier.late ? " (late registration)" : "")")
+        entry("state", stateLine(dossier, events: events, now: now, redact: redact))
+        entry("register", register)
+        let received = dossier.receivedAt.shortDescription
+        let channel = dossier.channel.rawValue
+        entry("received", dossier.late ? "\(received) (\(channel), late registration)" : "\(received) (\(channel))")
         if dossier.group == .death, let kind = dossier.benefit["kind"]?.stringValue {
-            var line = label("benefit") + kind
-            if let amount = dossier.benefit["amount_vnd"]?.intValue { line += ", \(amount) VND" }
-            if let reason = dossier.benefit["reason"]?.stringValue { line += ": \(reason)" }
-            try invocation.line(line)
+            let amount = dossier.benefit["amount_vnd"]?.intValue
+            let reason = dossier.benefit["reason"]?.stringValue
+            switch (kind, amount, reason) {
+            case ("funeral-allowance", let amount?, _): entry("benefit", "funeral allowance, \(amount) VND")
+            case ("funeral-allowance", nil, _): entry("benefit", "funeral allowance")
+            case ("funeral-support", _, _): entry("benefit", "funeral cost support (social affairs)")
+            // The reason is stored as its English template, translated when the catalogue has it.
+            case ("none", _, let reason?): entry("benefit", "none: \(Phrase(template: reason, arguments: []))")
+            default: entry("benefit", "\(kind)")
+            }
         }
         if let survivor = dossier.declaration["survivor_benefit"]?["kind"]?.stringValue {
-            try invocation.line(label("benefit") + "survivor-benefit, \(survivor)")
+            entry("benefit", "survivor benefit, \(survivor)")
+        }
+        return lines
+    }
+
+    /// The dossier's state, with what it waits for.
+    static func stateLine(_ dossier: DossierRecord, events: [LedgerEvent], now: Timestamp, redact: Bool = false) -> Phrase {
+        let state = dossier.currentState(now: now)
+        let completeBy = dossier.completeBy?.description ?? "-"
+        switch state {
+        case .received: return "received, awaiting the officer's decision"
+        case .returned:
+            guard !redact, let missing = events.last(where: { $0.kind == "returned" })?.detail["missing"]?.stringValue else {
+                return "returned to the declarant to complete by \(completeBy)"
+            }
+            return "returned to the declarant to complete by \(completeBy) (missing: \(missing))"
+        case .refused where dossier.state == .returned:
+            return "refused: not completed by \(completeBy) (recorded at the next write)"
+        case .refused, .cancelled:
+            guard !redact, let reason = events.last(where: { $0.kind == state.rawValue })?.detail["reason"]?.stringValue else {
+                return Labels.dossierState(state.rawValue)
+            }
+            return state == .refused ? "refused: \(reason)" : "cancelled: \(reason)"
+        case .registered: return "registered"
+        }
+    }
+
+    private static func show(_ dossier: DossierRecord, events: [LedgerEvent], now: Timestamp, agencyNames: [String: String], redact: Bool,
+                             _ invocation: Invocation) throws {
+        let lines = headerLines(dossier, events: events, now: now, redact: redact)
+        let width = lines.map { invocation.text($0.label).count }.max() ?? 0
+        for (label, value) in lines {
+            let shown = invocation.text(label)
+            try invocation.line(shown + String(repeating: " ", count: width + 2 - shown.count) + invocation.text(value))
         }
         try invocation.line("")
-        // An agency a province named (config set agency.CODE.name) is shown by that name.
-        let names = Dictionary(uniqueKeysWithValues: try Agency.allCases.compactMap { agency in
-            try ledger.agencyDisplayName(agency).map { (agency.rawValue, $0) }
-        })
-        let rows = dossier.procedures.map { p in
-            [p.code, names[p.agency] ?? p.agency, p.state.rawValue, p.since.shortDescription, p.deadline.description,
-             p.isOverdue(now: now, paused: dossier.state.isPaused) ? "OVERDUE" : "no", p.waitsOn.isEmpty ? "-" : p.waitsOn.joined(separator: ",")]
+        let paused = dossier.state.isPaused
+        let rows = dossier.procedures.map { p -> [String] in
+            [Cell.text(p.code), .text(agencyNames[p.agency] ?? p.agency), .state(p.state.rawValue), .time(p.since), .date(p.deadline),
+             p.isOverdue(now: now, paused: paused) ? .phrase("OVERDUE") : .phrase("no"), .list(p.waitsOn)].map { $0.table(invocation.language) }
         }
-        try invocation.table(["PROCEDURE", "AGENCY", "STATE", "SINCE", "DEADLINE", "OVERDUE", "WAITS ON"], rows).forEach(invocation.line)
+        try invocation.table(["Procedure", "Agency", "State", "Since", "Deadline", "Overdue", "Waits on"], rows).forEach(invocation.line)
         try invocation.line("")
-        try invocation.line(invocation.heading("timeline"))
+        try invocation.line(invocation.text("Timeline"))
+        // Support gets the redacted status: what a person wrote (reasons, corrected values) may name someone.
         for event in events {
-            var what = event.kind + (event.procedure.map { " " + $0 } ?? "")
-            if let from = event.detail["from"]?.stringValue, let to = event.detail["to"]?.stringValue { what += ": \(from) -> \(to)" }
-            for key in ["reason", "missing"] {
-                if let text = event.detail[key]?.stringValue { what += " (\(key): \(text))" }
-            }
-            if let by = event.detail["complete_by"]?.stringValue { what += ", complete by \(by)" }
-            try invocation.line("  \(event.at.shortDescription)  \(event.actor)  \(what)")
-            // Amendments and completed files: each changed field with its old and new value.
-            for change in event.detail["changes"]?.arrayValue ?? [] {
-                try invocation.line("      \(change["field"]?.stringValue ?? ""): \(shown(change["old"])) -> \(shown(change["new"]))")
-            }
-            if ["amended", "supplemented", "cancelled", "refused"].contains(event.kind), case .object(let procedures)? = event.detail["procedures"], !procedures.isEmpty {
-                try invocation.line("      " + procedures.map { "\($0.0): \($0.1.stringValue ?? "")" }.joined(separator: ", "))
-            }
+            try invocation.line("  \(event.at.shortDescription)  \(event.actor)  \(invocation.text(Labels.event(event)))")
+            for detail in eventDetails(event, redact: redact) { try invocation.line("      " + invocation.text(detail)) }
         }
+    }
+
+    /// What a lifecycle event says beyond its kind: the reason, what was missing, the time to
+    /// complete, each changed field with its old and new value, the procedures it touched.
+    static func eventDetails(_ event: LedgerEvent, redact: Bool) -> [Phrase] {
+        var details: [Phrase] = []
+        if let reason = event.detail["reason"]?.stringValue { details.append(redact ? "reason: (redacted)" : "reason: \(reason)") }
+        if let missing = event.detail["missing"]?.stringValue { details.append(redact ? "missing: (redacted)" : "missing: \(missing)") }
+        if let by = event.detail["complete_by"]?.stringValue { details.append("complete by \(by)") }
+        for change in event.detail["changes"]?.arrayValue ?? [] {
+            let field = change["field"]?.stringValue ?? ""
+            details.append(redact ? "\(field): changed" : "\(field): \(shown(change["old"])) -> \(shown(change["new"]))")
+        }
+        if ["amended", "supplemented", "cancelled", "refused"].contains(event.kind), case .object(let procedures)? = event.detail["procedures"],
+           !procedures.isEmpty {
+            details.append("\(procedures.map { "\($0.0): \($0.1.stringValue ?? "")" }.joined(separator: ", "))")
+        }
+        return details
     }
 
     /// A value of an amended field as a person reads it: text as it is, anything else as JSON, absent as "-".
@@ -117,21 +179,30 @@ enum StatusCommand: Command {
         return value.stringValue ?? value.serialized()
     }
 
-    /// The dossier's state, with what it waits for.
-    private static func stateLine(_ dossier: DossierRecord, events: [LedgerEvent], now: Timestamp) -> String {
-        let state = dossier.currentState(now: now)
-        switch state {
-        case .received: return "received, awaiting the officer's decision"
-        case .returned:
-            let missing = events.last { $0.kind == "returned" }?.detail["missing"]?.stringValue
-            return "returned to the declarant to complete by \(dossier.completeBy?.description ?? "-")" + (missing.map { " (missing: \($0))" } ?? "")
-        case .refused where dossier.state == .returned:
-            return "refused: not completed by \(dossier.completeBy?.description ?? "-") (recorded at the next write)"
-        case .refused, .cancelled:
-            let reason = events.last { $0.kind == state.rawValue }?.detail["reason"]?.stringValue
-            return state.rawValue + (reason.map { ": \($0)" } ?? "")
-        case .registered: return "registered"
+    /// `status ID --format csv`: one row per procedure with its delivery facts.
+    private static func procedures(_ dossier: DossierRecord, _ delivery: [String: Ledger.DeliveryFacts], now: Timestamp, redact: Bool,
+                                   _ invocation: Invocation) throws {
+        let printer = try RecordPrinter(invocation, kind: "civlink.procedure/1", columns: [
+            RecordColumn("dossier", "Dossier"), RecordColumn("commune", "Commune"), RecordColumn("procedure", "Procedure"),
+            RecordColumn("agency", "Agency"), RecordColumn("state", "State"), RecordColumn("since", "Since"),
+            RecordColumn("deadline", "Deadline"), RecordColumn("overdue", "Overdue"), RecordColumn("attempts", "Attempts"),
+            RecordColumn("sent_at", "Sent"), RecordColumn("answered_at", "Answered"), RecordColumn("message_id", "Message"),
+            RecordColumn("last_error", "Last error"), RecordColumn("result", "Result"),
+        ])
+        let paused = dossier.state.isPaused
+        for p in dossier.procedures {
+            let d = delivery[p.code]
+            try printer.add([.text(dossier.id), .code(dossier.commune), .text(p.code), .text(p.agency), .state(p.state.rawValue),
+                             .time(p.since), .date(p.deadline), .bool(p.isOverdue(now: now, paused: paused)), .int(d?.attempts ?? 0),
+                             .time(d?.sentAt), .time(d?.answeredAt), d?.messageID.map(Cell.text) ?? .none,
+                             d?.lastError.map(Cell.text) ?? .none, result(p, redact: redact)])
         }
+        try printer.finish()
+    }
+
+    /// A procedure's result (an ID number, a card number), redacted for support with --redact.
+    private static func result(_ p: ProcedureRecord, redact: Bool) -> Cell {
+        p.result.map { Cell.text((redact ? PublicStatus.redactedResult($0) : $0).serialized()) } ?? .none
     }
 
     private static func list(ledger: Ledger, now: Timestamp, _ invocation: Invocation) throws {
@@ -146,20 +217,19 @@ enum StatusCommand: Command {
             filter.commune = commune
         }
         filter.overdueOnly = invocation.has("--overdue")
-        let format = invocation.format()
-        var rows: [[String]] = []
+        let printer = try RecordPrinter(invocation, kind: "civlink.dossier-summary/1", columns: [
+            RecordColumn("id", "ID"), RecordColumn("group", "Group"), RecordColumn("state", "State"), RecordColumn("province", "Province"),
+            RecordColumn("commune", "Commune"), RecordColumn("register_year", "Register year"),
+            RecordColumn("register_number", "Register no."), RecordColumn("received_at", "Received at"),
+            RecordColumn("open", "Open"), RecordColumn("overdue", "Overdue"),
+        ])
         try ledger.list(filter, now: now) { summary in
-            switch format {
-            case .json: try invocation.line(summary.json)
-            default:
-                rows.append([summary.id, summary.group, summary.currentState, summary.commune, summary.registerText,
-                             summary.receivedAt.shortDescription, "\(summary.openCount)",
-                             summary.overdue.isEmpty ? "-" : summary.overdue.joined(separator: ",")])
-            }
+            try printer.add([.text(summary.id), .phrase(Labels.group(summary.group)), .phrase(Labels.dossierState(summary.currentState)),
+                             .code(summary.province), .code(summary.commune),
+                             summary.registerYear.map(Cell.int) ?? .none, summary.registerNumber.map(Cell.int) ?? .none, .time(summary.receivedAt),
+                             .int(summary.openCount), .list(summary.overdue)], json: summary.json.objectValue)
         }
-        if format != .json {
-            try invocation.table(["ID", "GROUP", "STATE", "COMMUNE", "REGISTER", "RECEIVED", "OPEN", "OVERDUE"], rows).forEach(invocation.line)
-        }
+        try printer.finish()
     }
 
     /// Adds each procedure's delivery facts (attempts, last error, message, sent, answered) to the status JSON.
@@ -177,48 +247,49 @@ enum StatusCommand: Command {
     /// The public view as text, printed from `PublicStatus.json` and nothing else, so the table
     /// can carry no more than the JSON.
     private static func showPublic(_ view: JSON, _ invocation: Invocation) throws {
-        func label(_ text: String) -> String {
-            let shown = invocation.heading(text)
-            return shown + String(repeating: " ", count: max(1, 11 - shown.count))
-        }
         func text(_ json: JSON?, _ key: String) -> String { json?[key]?.stringValue ?? "" }
         func time(_ json: JSON?, _ key: String) -> String { Timestamp(text(json, key))?.shortDescription ?? text(json, key) }
-        try invocation.line(label("dossier") + "\(text(view, "id")) (\(text(view, "group")), catalogue \(text(view, "catalogue_code")))")
-        try invocation.line(label("received") + "\(time(view, "received_at")), commune \(text(view, "commune")), province \(text(view, "province"))")
-        try invocation.line(label("state") + text(view, "state_text"))
-        try invocation.line(label("as of") + time(view, "as_of"))
+        let lines: [(Phrase, Phrase)] = [
+            ("dossier", "\(text(view, "id")) (\(text(view, "group")), procedure catalogue \(text(view, "catalogue_code")))"),
+            ("received", "\(time(view, "received_at")), commune \(text(view, "commune")), province \(text(view, "province"))"),
+            ("state", "\(text(view, "state_text"))"),
+            ("as of", "\(time(view, "as_of"))"),
+        ]
+        let width = lines.map { invocation.text($0.0).count }.max() ?? 0
+        for (label, value) in lines {
+            let shown = invocation.text(label)
+            try invocation.line(shown + String(repeating: " ", count: width + 2 - shown.count) + invocation.text(value))
+        }
         try invocation.line("")
         let rows = (view["procedures"]?.arrayValue ?? []).map { p in
             [text(p, "code"), text(p, "agency"), text(p, "state_text"), time(p, "since"), text(p, "deadline"),
-             p["overdue"] == .bool(true) ? "OVERDUE" : "no"]
+             invocation.text(p["overdue"] == .bool(true) ? "OVERDUE" : "no")]
         }
-        try invocation.table(["PROCEDURE", "AGENCY", "STATE", "SINCE", "DEADLINE", "OVERDUE"], rows).forEach(invocation.line)
+        try invocation.table(["Procedure", "Agency", "State", "Since", "Deadline", "Overdue"], rows).forEach(invocation.line)
     }
 
     private static func showDelivery(_ dossier: DossierRecord, _ delivery: [String: Ledger.DeliveryFacts], redact: Bool, _ invocation: Invocation) throws {
         let rows: [[String]] = dossier.procedures.compactMap { p in
             guard let d = delivery[p.code], d.messageID != nil || d.attempts > 0 || d.sentAt != nil else { return nil }
-            func time(_ t: Timestamp?) -> String { t?.shortDescription ?? "-" }
-            return [p.code, "\(d.attempts)", time(d.sentAt), time(d.answeredAt), d.messageID ?? "-", d.lastError ?? "-",
-                    p.result.map { (redact ? PublicStatus.redactedResult($0) : $0).serialized() } ?? "-"]
+            return [Cell.text(p.code), .int(d.attempts), .time(d.sentAt), .time(d.answeredAt), d.messageID.map(Cell.text) ?? .none,
+                    d.lastError.map(Cell.text) ?? .none, result(p, redact: redact)].map { $0.table(invocation.language) }
         }
         guard !rows.isEmpty else { return }
         try invocation.line("")
-        try invocation.line(invocation.heading("delivery"))
-        try invocation.table(["PROCEDURE", "ATTEMPTS", "SENT", "ANSWERED", "MESSAGE", "LAST ERROR", "RESULT"], rows).forEach { try invocation.line("  " + $0) }
+        try invocation.line(invocation.text("Delivery"))
+        try invocation.table(["Procedure", "Attempts", "Sent", "Answered", "Message", "Last error", "Result"], rows).forEach { try invocation.line("  " + $0) }
     }
 
     private static func stuck(ledger: Ledger, _ invocation: Invocation) throws {
-        let rows = try ledger.needingAttention()
-        switch invocation.format() {
-        case .json:
-            for r in rows {
-                try invocation.line(JSON.object([("dossier", .string(r.dossier)), ("procedure", .string(r.procedure)), ("state", .string(r.state)),
-                                                 ("attempts", .int(r.attempts)), ("last_error", .optional(r.lastError))]))
-            }
-        default:
-            try invocation.table(["DOSSIER", "PROCEDURE", "STATE", "ATTEMPTS", "LAST ERROR"], rows.map { [$0.dossier, $0.procedure, $0.state, "\($0.attempts)", $0.lastError ?? "-"] })
-                .forEach(invocation.line)
+        let printer = try RecordPrinter(invocation, kind: "civlink.attention/1", columns: [
+            RecordColumn("dossier", "Dossier"), RecordColumn("commune", "Commune"), RecordColumn("procedure", "Procedure"),
+            RecordColumn("agency", "Agency"), RecordColumn("state", "State"), RecordColumn("since", "Since"),
+            RecordColumn("deadline", "Deadline"), RecordColumn("attempts", "Attempts"), RecordColumn("last_error", "Last error"),
+        ])
+        for r in try ledger.needingAttention() {
+            try printer.add([.text(r.dossier), .code(r.commune), .text(r.procedure), .text(r.agency), .state(r.state), .time(r.since),
+                             .date(r.deadline), .int(r.attempts), r.lastError.map(Cell.text) ?? .none])
         }
+        try printer.finish()
     }
 }

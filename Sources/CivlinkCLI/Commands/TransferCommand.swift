@@ -4,10 +4,9 @@ import FoundationEssentials
 enum TransferCommand: Command {
     static let spec = CommandSpec(
         "transfer", summary: "Send every ready procedure to its agency and ingest receipts (cron-friendly, safe every minute).",
-        usage: ["civlink transfer [--dry-run] [--retry ID [--procedure CODE]] [--max-attempts N] [--concurrency N] [--backoff SECONDS]",
-                "civlink transfer --quarantine [--all | --show N | --clear N]"],
-        options: [
-            formatOption(),
+        usage: ["civlink transfer [--dry-run] [--retry ID [--procedure CODE]] [--max-attempts N] [--concurrency N] [--backoff SECONDS] [--format table|json|csv]",
+                "civlink transfer --quarantine [--all | --show N | --clear N] [--format table|json|csv]"],
+        options: outputOptions() + [
             .flag("--dry-run", "list what would be sent, change nothing"),
             .value("--retry", "ID", .dossierID, "send a dossier's stuck, rejected (after correction) or waiting-to-retry procedures now"),
             .value("--procedure", "CODE", .procedure, "with --retry: only this procedure"),
@@ -28,8 +27,7 @@ enum TransferCommand: Command {
 
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         guard invocation.positionals.isEmpty else { throw UsageError("transfer takes no arguments") }
-        let json = invocation.format() == .json
-        if invocation.has("--quarantine") { return try quarantine(invocation, json: json) }
+        if invocation.has("--quarantine") { return try quarantine(invocation) }
         for option in ["--show", "--clear"] where invocation.value(option) != nil { throw UsageError("\(option) goes with --quarantine") }
         if invocation.has("--all") { throw UsageError("--all goes with --quarantine") }
         var options = TransferOptions()
@@ -38,6 +36,7 @@ enum TransferCommand: Command {
         options.concurrency = try positive(invocation, "--concurrency") ?? options.concurrency
         options.backoffBaseSeconds = try positive(invocation, "--backoff") ?? options.backoffBaseSeconds
         if invocation.value("--procedure") != nil && invocation.value("--retry") == nil { throw UsageError("--procedure goes with --retry") }
+        let format = invocation.format()
         let ledger = try invocation.openLedger(recordClock: !options.dryRun)
         let now = try invocation.now()
         let lock = options.dryRun ? nil : try TransferLock(ledgerPath: ledger.path)
@@ -48,32 +47,81 @@ enum TransferCommand: Command {
             invocation.note(released.isEmpty ? "retrying \(id.text): nothing to retry" : "retrying \(id.text): \(released.joined(separator: ", "))")
         }
         let progress = Progress(invocation)
-        defer { progress.finish() }
         let report = try TransferRunner(ledger: ledger, actor: invocation.actor, now: now, options: options, progress: { done, total in
             progress.update("sending \(done)/\(total)")
         }).run()
+        // On a terminal the summary stays under the progress line, unless the log line goes to the same screen.
+        progress.finish(summary: options.dryRun || invocation.output.sink.isTerminal ? nil : summary(report))
         if options.dryRun {
-            if json {
-                for p in report.planned {
-                    try invocation.line(JSON.object([("dossier", .string(p.dossier)), ("procedure", .string(p.procedure)),
-                                                     ("agency", .string(p.agency)), ("message_id", .optional(p.messageID))]))
-                }
-            } else {
-                try invocation.table(["DOSSIER", "PROCEDURE", "AGENCY", "MESSAGE"], report.planned.map { [$0.dossier, $0.procedure, $0.agency, $0.messageID ?? "(new)"] })
-                    .forEach(invocation.line)
+            let printer = try RecordPrinter(invocation, kind: "civlink.transfer-plan/1", columns: [
+                RecordColumn("dossier", "Dossier"), RecordColumn("procedure", "Procedure"), RecordColumn("agency", "Agency"),
+                RecordColumn("message_id", "Message"),
+            ])
+            for p in report.planned {
+                try printer.add([.text(p.dossier), .text(p.procedure), .text(p.agency), p.messageID.map(Cell.text) ?? (format == .table ? .phrase("(new)") : .none)])
             }
-            return .ok
-        }
-        if json {
-            try invocation.line(report.json)
+            try printer.finish()
         } else {
-            try invocation.line("sent \(report.sent), unconfirmed \(report.unconfirmed), failed \(report.failed), stuck \(report.stuck), receipts \(report.receipts), quarantined \(report.quarantined)")
+            try printRun(report, now: now, format: format, invocation)
         }
-        return .ok
+        for (agency, reason) in report.unusable.sorted(by: { $0.key < $1.key }) {
+            invocation.error("agency \(agency) is not usable, its procedures wait: \(reason)")
+        }
+        // The others were served; a configuration that cannot be used still needs a person.
+        return report.unusable.isEmpty ? .ok : .config
+    }
+
+    /// Why deliveries failed or wait, one phrase per agency.
+    static func reasons(_ report: TransferReport) -> [Phrase] {
+        var reasons: [Phrase] = []
+        for (agency, failure) in report.failures.sorted(by: { $0.key < $1.key }) {
+            reasons.append("\(agency): \(failure.count) failed, last: \(failure.reason)" as Phrase)
+        }
+        for (agency, reason) in report.unusable.sorted(by: { $0.key < $1.key }) {
+            reasons.append("\(agency) not usable: \(reason)" as Phrase)
+        }
+        for (agency, count) in report.held.sorted(by: { $0.key < $1.key }) where report.unusable[agency] == nil {
+            reasons.append("\(count) due for \(agency), which is not configured" as Phrase)
+        }
+        return reasons
+    }
+
+    /// The run's counts as a sentence, then why deliveries failed or wait.
+    static func summary(_ report: TransferReport) -> Phrase {
+        let counts: Phrase = "sent \(report.sent), unconfirmed \(report.unconfirmed), failed \(report.failed), stuck \(report.stuck), receipts \(report.receipts), quarantined \(report.quarantined)"
+        return reasons(report).reduce(counts) { "\($0); \($1)" }
+    }
+
+    /// One record per run. A table (the log of a cron job) says nothing when nothing happened
+    /// and nothing is held up; otherwise one line with the time and the reasons.
+    static func printRun(_ report: TransferReport, now: Timestamp, format: OutputFormat, _ invocation: Invocation) throws {
+        let failures: [JSON] = report.failures.sorted { $0.key < $1.key }.map {
+            .object([("agency", .string($0.key)), ("failed", .int($0.value.count)), ("last_reason", .string($0.value.reason.description))])
+        }
+        let unusable: [JSON] = report.unusable.sorted { $0.key < $1.key }.map {
+            .object([("agency", .string($0.key)), ("reason", .string($0.value.description))])
+        }
+        let held: [JSON] = report.held.sorted { $0.key < $1.key }.map { .object([("agency", .string($0.key)), ("due", .int($0.value))]) }
+        switch format {
+        case .table:
+            guard !report.isQuiet else { return }
+            try invocation.line(now.description + " " + invocation.text(summary(report)))
+        case .json, .csv:
+            let printer = try RecordPrinter(invocation, kind: "civlink.transfer/1", columns: [
+                RecordColumn("at", "Time"), RecordColumn("sent", "Sent"), RecordColumn("unconfirmed", "Unconfirmed"), RecordColumn("failed", "Failed"), RecordColumn("stuck", "Stuck"),
+                RecordColumn("receipts", "Receipts"), RecordColumn("quarantined", "Quarantined"), RecordColumn("reasons", "Reasons"),
+            ])
+            let reasons = self.reasons(report).dropFirst().reduce(self.reasons(report).first ?? "") { "\($0); \($1)" }
+            try printer.add([.time(now), .int(report.sent), .int(report.unconfirmed), .int(report.failed), .int(report.stuck), .int(report.receipts),
+                             .int(report.quarantined), .phrase(reasons)],
+                            json: [("at", .string(now.description))] + (report.json.objectValue ?? [])
+                                + [("failures", .array(failures)), ("unusable", .array(unusable)), ("held", .array(held))])
+            try printer.finish()
+        }
     }
 
     /// `--quarantine`: the list, one entry, or clearing one.
-    static func quarantine(_ invocation: Invocation, json: Bool) throws -> ExitStatus {
+    static func quarantine(_ invocation: Invocation) throws -> ExitStatus {
         for option in ["--dry-run", "--retry", "--procedure", "--max-attempts", "--concurrency", "--backoff"]
             where invocation.has(option) || invocation.value(option) != nil {
             throw UsageError("\(option) does not go with --quarantine")
@@ -95,7 +143,8 @@ enum TransferCommand: Command {
         let ledger = try invocation.openLedger(readOnly: true)
         if let show {
             let entry = try ledger.quarantineEntry(show)
-            if json {
+            if invocation.format() != .table {
+                if invocation.format() == .csv { throw UsageError("--show prints an entry as a table or as JSON, not CSV") }
                 try invocation.line(entry.detailJSON)
                 return .ok
             }
@@ -111,15 +160,16 @@ enum TransferCommand: Command {
             try invocation.line(Self.printable(entry.prefix))
             return .ok
         }
-        let entries = try ledger.quarantine(includeCleared: invocation.has("--all"))
-        if json {
-            try entries.forEach { try invocation.line($0.json) }
-        } else {
-            try invocation.table(["ID", "RECEIVED", "AGENCY", "MESSAGE", "SIZE", "REASON"], entries.map {
-                ["\($0.id)", $0.receivedAt.shortDescription, $0.agency ?? "-", $0.messageID ?? "-", "\($0.size)",
-                 $0.clearedAt == nil ? $0.reason : "(cleared) \($0.reason)"]
-            }).forEach(invocation.line)
+        let printer = try RecordPrinter(invocation, kind: "civlink.quarantine/1", columns: [
+            RecordColumn("id", "ID"), RecordColumn("received_at", "Received at"), RecordColumn("agency", "Agency"), RecordColumn("message_id", "Message"),
+            RecordColumn("size", "Size"), RecordColumn("reason", "Reason"), RecordColumn("cleared_at", "Cleared at"),
+        ])
+        for entry in try ledger.quarantine(includeCleared: invocation.has("--all")) {
+            try printer.add([.int(Int(entry.id)), .time(entry.receivedAt), entry.agency.map(Cell.text) ?? .none, entry.messageID.map(Cell.text) ?? .none,
+                             .int(entry.size), .text(entry.reason), .time(entry.clearedAt)],
+                            json: entry.json.objectValue)
         }
+        try printer.finish()
         return .ok
     }
 

@@ -4,9 +4,8 @@ import FoundationEssentials
 enum VerifyCommand: Command {
     static let spec = CommandSpec(
         "verify", summary: "Verify a signed copy offline: payload, signature, chain, validity at signing time, key usage, revocation.",
-        usage: ["civlink verify FILE...|- --trust CA.pem [--revoked LIST] [--format table|json]"],
-        options: [
-            formatOption(),
+        usage: ["civlink verify FILE...|- --trust CA.pem [--revoked LIST] [--format table|json|csv]"],
+        options: outputOptions() + [
             .value("--trust", "CA.pem", .file, "trusted root certificates (PEM)"),
             .value("--revoked", "LIST", .file, "a revocation list from 'civlink revoke --export'"),
         ],
@@ -17,10 +16,15 @@ enum VerifyCommand: Command {
         let trusted = try Certificate.loadChain(path: trustPath)
         var revoked = Verification.RevocationList()
         if let list = invocation.value("--revoked") {
-            guard let data = Files.read(list) else { throw Failure(.notFound, "cannot read \(list): \(Files.reason())") }
+            guard let data = Files.read(list) else { throw Files.readFailure(list) }
             revoked = try Verification.revocations(data)
         }
-        let json = invocation.format() == .json
+        let printer = try RecordPrinter(invocation, kind: "civlink.verification/1", columns: [
+            RecordColumn("file", "File"), RecordColumn("valid", "Valid"), RecordColumn("reason", "Reason"), RecordColumn("document", "Document"),
+            RecordColumn("dossier", "Dossier"), RecordColumn("officer", "Officer"), RecordColumn("role", "Role"), RecordColumn("commune", "Commune"),
+            RecordColumn("signed_at", "Signed at"), RecordColumn("algorithm", "Algorithm"),
+        ])
+        let people = printer.format == .table
         let files: [String?] = invocation.positionals.isEmpty ? [nil] : invocation.positionals
         let verifier = Verifier(trusted: trusted, revocations: revoked)
         var allValid = true
@@ -37,26 +41,34 @@ enum VerifyCommand: Command {
                     try invocation.output.flush()
                     throw error
                 }
-                let label = files.count > 1 ? "\(file ?? "-"): " : ""
+                let name = file ?? "-"
                 switch verdicts.next()! {
                 case .success(let result):
-                    if json {
-                        try invocation.line(result.json)
+                    let document = result.copy["document"]?.stringValue ?? "-", dossier = result.copy["dossier"]?.stringValue ?? "-"
+                    if people {
+                        let signed = JWS.utcText(result.signedAt), prefix = files.count > 1 ? name + ": " : ""
+                        try invocation.line(prefix + invocation.text("valid: \(document) of dossier \(dossier)"))
+                        try invocation.line(prefix + invocation.text("signed by \(result.officer) (\(result.role), commune \(result.commune)) at \(signed) with \(result.algorithm)"))
                     } else {
-                        try invocation.line("\(label)valid: \(result.copy["document"]?.stringValue ?? "copy") of dossier \(result.copy["dossier"]?.stringValue ?? "?")")
-                        try invocation.line("\(label)signed by \(result.officer) (\(result.role), commune \(result.commune)) at \(JWS.utcText(result.signedAt)) with \(result.algorithm)")
+                        var json = result.json.objectValue ?? []
+                        json.removeAll { $0.0 == "format" }
+                        try printer.add([.text(name), .bool(true), .none, .text(document), .text(dossier), .text(result.officer), .text(result.role),
+                                         .code(result.commune), .time(result.signedAt), .text(result.algorithm)], json: json)
                     }
                 case .failure(let failure):
                     allValid = false
-                    if json {
-                        try invocation.line(JSON.object([("format", .string("civlink.verification/1")), ("valid", .bool(false)),
-                                                         ("reason", .string(failure.reason.rawValue)), ("detail", .string(failure.detail.description))]))
+                    if !people {
+                        try printer.add([.text(name), .bool(false), .text(failure.reason.rawValue), .none, .none, .none, .none, .none, .none, .none],
+                                        json: [("valid", .bool(false)), ("reason", .string(failure.reason.rawValue)), ("detail", .string(failure.detail.description))])
                     }
                     try invocation.output.flush()
-                    invocation.error("\(label)invalid (\(failure.reason.rawValue)): \(failure.detail)")
+                    let label: Phrase = files.count > 1 ? "\(name): invalid (\(failure.reason.rawValue)): \(failure.detail)"
+                                                        : "invalid (\(failure.reason.rawValue)): \(failure.detail)"
+                    invocation.error(label)
                 }
             }
         }
+        if !people { try printer.finish() }
         return allValid ? .ok : .failure
     }
 }

@@ -17,9 +17,9 @@ public enum AuditChain {
     public struct Finding: Sendable {
         public let problem: Problem
         public let seq: Int64
-        public let detail: String
+        public let detail: Phrase
         public var json: JSON {
-            .object([("problem", .string(problem.rawValue)), ("seq", .int(Int(seq))), ("detail", .string(detail))])
+            .object([("problem", .string(problem.rawValue)), ("seq", .int(Int(seq))), ("detail", .string(detail.description))])
         }
     }
 

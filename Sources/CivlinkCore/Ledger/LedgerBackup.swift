@@ -3,9 +3,23 @@ import Glibc
 /// Online copies of a ledger. The copy is written next to the target and renamed into place only
 /// when complete and checked, so a backup interrupted half way never looks like a good one.
 extension Ledger {
+    /// Where a backup into `directory` goes: the ledger's name and the local date
+    /// (`commune-2026-11-20.db`), with the time as well when that one exists already.
+    public func backupPath(in directory: String, now: Timestamp) -> String {
+        var stem = String(path.split(separator: "/").last ?? "civlink")
+        if stem.hasSuffix(".db") { stem.removeLast(3) }
+        let base = (directory.hasSuffix("/") ? directory : directory + "/") + stem + "-" + now.localDate.description
+        if !Files.exists(base + ".db") { return base + ".db" }
+        let s = now.localSecondsOfDay
+        return base + "-" + pad(s / 3600, 2) + pad(s / 60 % 60, 2) + pad(s % 60, 2) + ".db"
+    }
+
     /// Copies the ledger to `target`, which must not exist; returns the number of dossiers copied.
     @discardableResult
     public func backup(to target: String) throws -> Int {
+        if target.hasSuffix("/") || Files.isDirectory(target) {
+            throw Failure(.cannotCreate, "backup target \(target) is a directory; name a file in it")
+        }
         if Files.exists(target) {
             throw Failure(.cannotCreate, "backup target \(target) exists already; remove it or name another")
         }

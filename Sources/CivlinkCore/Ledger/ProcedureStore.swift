@@ -126,13 +126,33 @@ extension Ledger {
         return statuses
     }
 
-    /// Procedures that need a person: stuck after the maximum attempts, or rejected by the agency.
-    public func needingAttention() throws -> [(dossier: String, procedure: String, state: String, attempts: Int, lastError: String?)] {
+    /// A procedure that needs a person, with where and since when.
+    public struct AttentionItem: Sendable {
+        public let dossier: String
+        public let commune: String
+        public let procedure: String
+        public let agency: String
+        public let state: String
+        /// When it became stuck or was rejected.
+        public let since: Timestamp
+        public let deadline: CivilDate?
+        public let attempts: Int
+        public let lastError: String?
+    }
+
+    /// Procedures that need a person: stuck after the maximum attempts, or rejected by the agency;
+    /// by commune, oldest first.
+    public func needingAttention() throws -> [AttentionItem] {
         try database.query("""
-            SELECT dossier_id, code, state, attempts, last_error FROM procedures
-            WHERE state IN \(ProcedureState.sqlList(ProcedureState.needingAttention)) AND state NOT IN \(Ledger.finalStates)
-            ORDER BY dossier_id, position
-            """).map { ($0.string("dossier_id"), $0.string("code"), $0.string("state"), $0.int("attempts"), $0["last_error"].string) }
+            SELECT p.dossier_id, d.commune, p.code, p.agency, p.state, p.since, p.deadline, p.attempts, p.last_error
+              FROM procedures p JOIN dossiers d ON d.id = p.dossier_id
+             WHERE p.state IN \(ProcedureState.sqlList(ProcedureState.needingAttention)) AND p.state NOT IN \(Ledger.finalStates)
+             ORDER BY d.commune, p.since, p.dossier_id, p.position
+            """).map {
+            AttentionItem(dossier: $0.string("dossier_id"), commune: $0.string("commune"), procedure: $0.string("code"),
+                          agency: $0.string("agency"), state: $0.string("state"), since: Timestamp(seconds: $0["since"].int64 ?? 0),
+                          deadline: CivilDate($0.string("deadline")), attempts: $0.int("attempts"), lastError: $0["last_error"].string)
+        }
     }
 
     /// How many open procedures are stuck, and how many are past their deadline on `today`.

@@ -2,9 +2,8 @@ import COpenSSLLoader
 /// Health checks for the support team: each says ok, warn or fail, and what to do about it.
 public struct DoctorFinding: Sendable {
     public enum Level: String, Sendable { case ok, warn, fail }
-    /// What was checked: `schema`, `integrity`, `history`, `agencies`, `agency CODE`, `token of CODE`,
-    /// `client key of CODE`, `openssl`,
-    /// `key`, `stuck`, `overdue`, `counts`, `clock`.
+    /// What was checked: `ledger`, `schema`, `integrity`, `history`, `agencies`, `agency CODE`,
+    /// `token of CODE`, `client key of CODE`, `openssl`, `key`, `stuck`, `overdue`, `counts`, `clock`.
     public let check: String
     public let level: Level
     public let detail: Phrase
@@ -93,6 +92,22 @@ public enum Doctor {
             }
         } catch {
             add("clock", .fail, describe(error))
+        }
+        return findings
+    }
+
+    /// The checks that need no ledger, when the ledger at `path` cannot be opened: the ledger
+    /// itself fails with `error`, then the key files and the clock.
+    public static func examine(unopened path: String, because error: any CivlinkError, now: Timestamp, clockIsFixed: Bool,
+                               keyFiles: [String] = []) -> [DoctorFinding] {
+        var findings = [DoctorFinding(check: "ledger", level: .fail, detail: error.phrase, remedy: error.remedy ?? .checkLedgerPath)]
+        for key in keyFiles { findings.append(privateFileCheck("key", key)) }
+        if clockIsFixed {
+            findings.append(DoctorFinding(check: "clock", level: .warn, detail: "CIVLINK_NOW fixes the clock at \(now)", remedy: .unsetFixedClock))
+        } else if now.localDate.year < 2023 {
+            findings.append(DoctorFinding(check: "clock", level: .fail, detail: "the clock says \(now)", remedy: .setSystemClock))
+        } else {
+            findings.append(DoctorFinding(check: "clock", level: .ok, detail: "clock \(now)", remedy: nil))
         }
         return findings
     }

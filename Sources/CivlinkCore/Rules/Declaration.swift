@@ -40,7 +40,7 @@ public struct Declaration: Sendable {
     public enum Benefit: Sendable, Equatable {
         case funeralAllowance(amountVND: Int)
         case funeralSupport
-        case none(reason: String)
+        case none(reason: Phrase)
     }
 
     /// One-off or monthly survivor benefit, paid by social insurance to the relatives'
@@ -224,8 +224,10 @@ extension Declaration {
     /// Parses and validates raw declaration bytes. Throws `ValidationErrors` with every rule the
     /// declaration breaks, each naming its field.
     public static func parse(_ data: Data, group: ProcedureGroup, now: Timestamp, reference: ReferenceData) throws -> Declaration {
+        // A file saved by Notepad or a spreadsheet program may start with a UTF-8 byte order mark.
+        let body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
         let json: JSON
-        do { json = try JSONReader.parse(data, limits: .declaration) } catch let error as ValidationError { throw ValidationErrors([error]) }
+        do { json = try JSONReader.parse(Data(body), limits: .declaration) } catch let error as ValidationError { throw ValidationErrors([error]) }
         return try validate(json, group: group, now: now, reference: reference)
     }
 

@@ -142,7 +142,8 @@ public struct DossierRecord: Sendable {
         case .funeralSupport:
             return .object([("kind", .string("funeral-support"))])
         case .none(let reason):
-            return .object([("kind", .string("none")), ("reason", .string(reason))])
+            // The English template, so that a reader's language can show it (see civlink-dossier(5)).
+            return .object([("kind", .string("none")), ("reason", .string(reason.description))])
         }
     }
 

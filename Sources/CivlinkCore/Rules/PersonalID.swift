@@ -57,7 +57,9 @@ public struct PersonalID: Sendable, Hashable {
             throw ValidationError(field, "birth year must be between 1900 and 2399")
         }
         guard u[3] == expected else {
-            throw ValidationError(field, "4th digit must be \(expected) for a \(sex.rawValue) born in \(born.year / 100 * 100)s")
+            let century = born.year / 100 * 100
+            throw ValidationError(field, sex == .male ? "4th digit must be \(expected) for a man born in the \(century)s"
+                                                      : "4th digit must be \(expected) for a woman born in the \(century)s")
         }
         guard u[4] * 10 + u[5] == born.year % 100 else {
             throw ValidationError(field, "5th and 6th digits must be the last two digits of the birth year")

@@ -51,7 +51,7 @@ struct ReferenceTable {
 
     /// The text of a reference file, with a clear error for a missing or non-UTF-8 file.
     static func text(path: String) throws -> String {
-        guard let data = Files.read(path) else { throw Failure(.notFound, "cannot read \(path): \(Files.reason())") }
+        guard let data = Files.read(path) else { throw Files.readFailure(path) }
         guard let text = String(validating: data, as: UTF8.self) else { throw Failure(.configuration, "\(path): not UTF-8 text") }
         // A file saved by a spreadsheet program may start with a byte order mark.
         return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
@@ -73,6 +73,11 @@ public struct ProvinceTable: Sendable {
     public let byIDCode: [String: Province]
     /// The file as read, so the ledger can keep it.
     public let text: String
+
+    /// The name of a 2025 province (unit_2025 → unit_2025_name), e.g. "40" → "Nghệ An".
+    public func name(ofProvince unit2025: String) -> String? {
+        byIDCode.values.first { $0.unit2025 == unit2025 }?.unit2025Name
+    }
 
     public static let embedded: ProvinceTable = try! ProvinceTable(text: EmbeddedData.provinces, source: "embedded provinces")
 

@@ -33,7 +33,7 @@ public final class Certificate: Sendable {
     }
 
     public static func loadChain(path: String) throws -> [Certificate] {
-        guard let data = Files.read(path) else { throw Failure(.notFound, "cannot read \(path)") }
+        guard let data = Files.read(path) else { throw Files.readFailure(path) }
         return try loadChain(pem: data, source: path)
     }
 
@@ -80,10 +80,13 @@ public final class Certificate: Sendable {
     public var issuerName: String { Certificate.oneLine(X509_get_issuer_name(x509)) }
     public var subjectName: String { Certificate.oneLine(X509_get_subject_name(x509)) }
 
+    /// The name as people read it, `CN=Phạm Thị Lan, title=..., L=17986`: RFC 2253 order and
+    /// escaping, but UTF-8 kept as UTF-8 (X509_NAME_oneline would write `Ph\xE1\xBA\xA1m`).
     static func oneLine(_ name: OpaquePointer?) -> String {
-        guard let text = X509_NAME_oneline(name, nil, 0) else { return "" }
-        defer { CRYPTO_free(text, #file, #line) }
-        return String(cString: text)
+        guard let name, let bio = BIO_new(BIO_s_mem()) else { return "" }
+        defer { BIO_free(bio) }
+        guard X509_NAME_print_ex(bio, name, 0, civlink_readable_name_flags()) >= 0 else { return "" }
+        return String(decoding: bioData(bio), as: UTF8.self)
     }
 
     /// True when the certificate may sign documents: no key usage extension, or one with

@@ -7,6 +7,17 @@ public enum Files {
     /// The system's reason for the last failed call (errno).
     public static func reason() -> String { String(cString: strerror(errno)) }
 
+    /// Why `path` could not be read, from errno, in words a translation can follow: a missing
+    /// file says so, a refused one is a permission problem.
+    public static func readFailure(_ path: String) -> Failure {
+        switch errno {
+        case ENOENT: return Failure(.notFound, "\(path) does not exist")
+        case EACCES, EPERM: return Failure(.permission, "\(path) cannot be read: permission denied")
+        case EISDIR: return Failure(.notFound, "\(path) is a directory, not a file")
+        default: return Failure(.io, "cannot read \(path): \(Phrase(verbatim: reason()))")
+        }
+    }
+
     /// Makes `path` and its missing parents; `mode` (whatever the umask) and `group` apply to
     /// what is created here. An existing directory is left as it is, unless `enforce`: then one
     /// of this user's is brought to `mode` and `group`, and one of another user's that anybody
@@ -60,6 +71,12 @@ public enum Files {
     public static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
+    }
+
+    /// Whether `path` is a directory (following symbolic links).
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// The whole file, or nil when it cannot be read.

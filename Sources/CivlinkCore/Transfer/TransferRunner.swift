@@ -22,6 +22,17 @@ public struct TransferReport: Sendable {
     public var receipts = 0
     public var quarantined = 0
     public var planned: [Ledger.DueProcedure] = []
+    /// Per agency, failed attempts and the last reason (a run's log says why, not only how many).
+    public var failures: [String: (count: Int, reason: Phrase)] = [:]
+    /// Agencies whose configuration cannot be used this run (an unreadable token file), and why:
+    /// their procedures wait; the other agencies are served.
+    public var unusable: [String: Phrase] = [:]
+    /// Procedures due now for agencies that are not configured or not usable, per agency.
+    public var held: [String: Int] = [:]
+
+    /// Nothing was sent, answered or refused, and nothing is held up: a run not worth a log line.
+    public var isQuiet: Bool { sent == 0 && unconfirmed == 0 && failed == 0 && stuck == 0 && receipts == 0 && quarantined == 0 && unusable.isEmpty && held.isEmpty }
+
     public var json: JSON {
         .object([("sent", .int(sent)), ("unconfirmed", .int(unconfirmed)), ("failed", .int(failed)), ("stuck", .int(stuck)), ("receipts", .int(receipts)), ("quarantined", .int(quarantined))])
     }
@@ -54,13 +65,33 @@ public final class TransferRunner {
         var info = stat()
         let owner = stat(ledger.path, &info) == 0 ? info.st_uid : geteuid()
         for endpoint in try ledger.agencies() {
-            endpoints[endpoint.code] = endpoint
-            if !options.dryRun { transports[endpoint.code] = try endpoint.transport(owner: owner) }
+            // One agency that cannot be reached as configured (an unreadable token file) must not
+            // hold up the others: its procedures wait and the run says why.
+            do {
+                if !options.dryRun { transports[endpoint.code] = try endpoint.transport(owner: owner) }
+                endpoints[endpoint.code] = endpoint
+            } catch let error as CivlinkError {
+                unusable[endpoint.code] = error.phrase
+            }
         }
+    }
+
+    /// Agencies configured but unusable this run, and why.
+    public private(set) var unusable: [String: Phrase] = [:]
+
+    /// Procedures due now that this run cannot send: their agency is not configured or not usable.
+    func heldProcedures() throws -> [String: Int] {
+        let others = Agency.sendable.map(\.rawValue).filter { endpoints[$0] == nil }
+        guard !others.isEmpty else { return [:] }
+        var held: [String: Int] = [:]
+        for due in try ledger.dueProcedures(agencies: others, now: now, limit: Int.max) { held[due.agency, default: 0] += 1 }
+        return held
     }
 
     public func run() throws -> TransferReport {
         var report = TransferReport()
+        report.unusable = unusable
+        report.held = try heldProcedures()
         if options.dryRun {
             report.planned = try ledger.dueProcedures(agencies: endpoints.keys.sorted(), now: now, limit: Int.max)
             return report
@@ -244,7 +275,7 @@ public final class TransferRunner {
                                                     procedure: procedure, signedCopy: copy, now: now, reference: ledger.reference).serialized()
                 } catch let error as CivlinkError {
                     // One dossier that cannot be sent (no signed copy, ...) must not hold up the others.
-                    try recordFailure(dossier: due.dossier, procedure: due.procedure, messageID: nil,
+                    try recordFailure(dossier: due.dossier, procedure: due.procedure, agency: due.agency, messageID: nil,
                                       reason: "cannot build the message: \(error.phrase)", &report)
                     continue
                 }
@@ -258,12 +289,14 @@ public final class TransferRunner {
     }
 
     /// A failed attempt: count it, keep the error, back off; after the maximum, stuck. Call inside `write`.
-    func recordFailure(dossier: String, procedure: String, messageID: String?, reason: Phrase, _ report: inout TransferReport) throws {
+    func recordFailure(dossier: String, procedure: String, agency: String, messageID: String?, reason: Phrase,
+                       _ report: inout TransferReport) throws {
         let options = self.options
         let attempts = try ledger.recordFailedAttempt(dossier: dossier, procedure: procedure, reason: reason, retryAfterSeconds: {
             backoffSeconds(attempts: $0, base: options.backoffBaseSeconds, cap: options.backoffCapSeconds)
         }, now: now)
         report.failed += 1
+        report.failures[agency] = ((report.failures[agency]?.count ?? 0) + 1, reason)
         if attempts >= options.maxAttempts {
             try ledger.transition(dossier: dossier, procedure: procedure, to: .stuck, actor: actor, now: now,
                                   detail: [("message_id", .optional(messageID)), ("attempts", .int(attempts)), ("last_error", .string(reason.description))])
@@ -321,7 +354,8 @@ public final class TransferRunner {
                         answers.append((item, body))
                     }
                 case .failed(let reason):
-                    try recordFailure(dossier: item.dossier, procedure: item.procedure, messageID: item.messageID, reason: reason, &report)
+                    try recordFailure(dossier: item.dossier, procedure: item.procedure, agency: item.agency, messageID: item.messageID,
+                                      reason: reason, &report)
                 }
             }
         }
