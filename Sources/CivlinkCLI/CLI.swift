@@ -1,7 +1,7 @@
 import CivlinkCore
 
 /// A subcommand: its spec (name, summary, options, actions) and what it does.
-protocol Command {
+protocol Command: SendableMetatype {
     static var spec: CommandSpec { get }
     static func run(_ invocation: Invocation) throws -> ExitStatus
 }
@@ -11,7 +11,6 @@ protocol Command {
 public enum CLI {
     public static let version = "0.1.0"
 
-    /// The command table: every subcommand, in the order `civlink --help` lists them.
     /// The command table: every subcommand with its name, in the order `civlink --help` lists them.
     /// The names are written here too so that running one command builds no other command's spec
     /// (a test checks each name is its spec's).

@@ -173,7 +173,9 @@ final class RecordPrinter {
         try begin()
         switch format {
         case .json:
-            try invocation.line(JSON.object([("format", .string(kind))] + (json ?? zip(columns, cells).map { ($0.key, $1.json) })))
+            // The record's own `format` member, if the core gave one, makes way for the kind's.
+            let members = json?.filter { $0.0 != "format" } ?? zip(columns, cells).map { ($0.key, $1.json) }
+            try invocation.line(JSON.object([("format", .string(kind))] + members))
         case .csv:
             var writer = CSVWriter()
             writer.row(cells.map { $0.csv(invocation.csvStyle.spreadsheet) })

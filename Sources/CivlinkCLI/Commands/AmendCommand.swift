@@ -31,7 +31,7 @@ enum AmendCommand: Command {
                                                   now: now, decided: { decisions in
                 try invocation.print(decisions)
                 done += decisions.count
-                progress.update(invocation.text("amended \(done)"))
+                progress.update("amended \(done)")
             }, refused: { line, error in
                 progress.finish()
                 invocation.error("line \(line): \(error.phrase)")

@@ -17,7 +17,7 @@ enum CancelCommand: Command {
         let result = try Lifecycle.cancel(source, reason: reason, ledger: ledger, actor: invocation.actor, now: try invocation.now(), decided: { decisions in
             try invocation.print(decisions)
             done += decisions.count
-            progress.update(invocation.text("cancelled \(done)"))
+            progress.update("cancelled \(done)")
         }, refused: { id, error in
             progress.finish()
             invocation.error("\(id): \(error.phrase)")

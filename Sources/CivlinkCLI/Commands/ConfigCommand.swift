@@ -7,16 +7,18 @@ enum ConfigCommand: Command {
         "config", summary: "A province's settings in the ledger: time limits, base salary, holidays, agency names, reference tables.",
         actions: [
             ActionSpec("get", usage: "civlink config get KEY [--format table|json]", summary: "Print a setting's value (a table: its file).",
-                       options: [formatOption()], positionals: .settingKey),
+                       options: outputOptions([.table, .json]), positionals: .settingKey),
             ActionSpec("set", usage: "civlink config set KEY VALUE", summary: "Set a time limit, a dated base-salary row, a holiday or workday, or an agency name.",
                        positionals: .settingKey),
             ActionSpec("unset", usage: "civlink config unset KEY", summary: "Go back to the default, remove a dated row, or go back to the shipped table.",
                        positionals: .settingKey),
-            ActionSpec("list", usage: "civlink config list [--format table|json]", summary: "List every setting with its value and where it comes from.",
-                       options: [formatOption()]),
+            ActionSpec("list", usage: "civlink config list [--format table|json|csv]", summary: "List every setting with its value and where it comes from.",
+                       options: outputOptions()),
             ActionSpec("load", usage: "civlink config load \(tables) FILE", summary: "Replace a reference table with a file (checked first).",
                        positionals: .files),
         ])
+
+    static let settingKind = "civlink.setting/1"
 
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         let words = invocation.positionals
@@ -68,13 +70,13 @@ enum ConfigCommand: Command {
             try invocation.line("loaded \(table.rawValue) from \(words[1]): \(summary?.value ?? "")")
         default:
             guard words.isEmpty else { throw UsageError("config list takes no arguments") }
-            let entries = try invocation.openLedger(readOnly: true).configurationEntries()
-            if invocation.format() == .json {
-                try entries.forEach { try invocation.line($0.json) }
-            } else {
-                try invocation.table(["KEY", "VALUE", "SOURCE"], entries.map { [$0.key, $0.value.isEmpty ? "-" : $0.value, $0.source] })
-                    .forEach(invocation.line)
+            let printer = try RecordPrinter(invocation, kind: settingKind, columns: [
+                RecordColumn("key", "Key"), RecordColumn("value", "Value"), RecordColumn("source", "Source"),
+            ])
+            for entry in try invocation.openLedger(readOnly: true).configurationEntries() {
+                try printer.add([.text(entry.key), entry.value.isEmpty ? .none : .text(entry.value), .text(entry.source)], json: entry.json.objectValue)
             }
+            try printer.finish()
         }
         return .ok
     }

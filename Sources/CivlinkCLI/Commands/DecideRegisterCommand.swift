@@ -15,7 +15,7 @@ enum DecideRegisterCommand: Command {
         let result = try Lifecycle.register(source, ledger: ledger, actor: invocation.actor, now: now, decided: { decisions in
             try invocation.print(decisions)
             done += decisions.count
-            progress.update(invocation.text("registered \(done)"))
+            progress.update("registered \(done)")
         }, refused: { id, error in
             progress.finish()
             invocation.error("\(id): \(error.phrase)")

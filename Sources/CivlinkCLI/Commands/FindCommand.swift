@@ -3,9 +3,8 @@ import CivlinkCore
 enum FindCommand: Command {
     static let spec = CommandSpec(
         "find", summary: "Find dossiers by a person's ID number or name, a document number or the declaration's reference; every search is recorded.",
-        usage: ["civlink find KEY | --id NUMBER | --name NAME [--born DATE] | --document NUMBER | --reference REF [--limit N] [--format table|json]"],
-        options: [
-            formatOption(),
+        usage: ["civlink find KEY | --id NUMBER | --name NAME [--born DATE] | --document NUMBER | --reference REF [--limit N] [--format table|json|csv]"],
+        options: outputOptions() + [
             .value("--id", "NUMBER", .text, "a personal ID number: the child's (once assigned), mother's, father's, deceased's or declarant's"),
             .value("--name", "NAME", .text, "a person's full name, without regard to diacritics or case; one typo is tolerated in a name of 10 characters or more"),
             .value("--born", "DATE", .text, "with a name: the person's date of birth (YYYY-MM-DD)"),
@@ -40,18 +39,18 @@ enum FindCommand: Command {
         }
         let ledger = try invocation.openLedger()
         let (found, total) = try ledger.find(query, limit: limit, actor: invocation.actor, now: try invocation.now())
-        switch invocation.format() {
-        case .json:
-            for dossier in found { try invocation.line(dossier.json) }
-        default:
-            let rows = found.map { d in
-                [d.id, d.group, d.commune, d.receivedAt.localDate.description, d.state,
-                 d.matches.map { $0.role + ($0.distance == 0 ? "" : " (one typo)") }.joined(separator: ", ")]
-            }
-            if !rows.isEmpty {
-                try invocation.table(["ID", "GROUP", "COMMUNE", "RECEIVED", "STATE", "MATCHED"], rows).forEach(invocation.line)
-            }
+        let printer = try RecordPrinter(invocation, kind: "civlink.found/1", columns: [
+            RecordColumn("id", "ID"), RecordColumn("group", "Group"), RecordColumn("commune", "Commune"),
+            RecordColumn("received_at", "Received at"), RecordColumn("state", "State"), RecordColumn("matched", "Matched"),
+        ])
+        for d in found {
+            // Who matched, never the key: the role, and whether with one typo.
+            let matched = d.matches.map { $0.distance == 0 ? $0.role : invocation.text("\($0.role) (one typo)") }
+            try printer.add([.text(d.id), .phrase(Labels.group(d.group)), .code(d.commune), .time(d.receivedAt), .text(d.state), .list(matched)],
+                            json: d.json.objectValue)
         }
+        // An empty table says nothing: "no dossier matches" goes to standard error.
+        if !(found.isEmpty && printer.format == .table) { try printer.finish() }
         try invocation.output.flush()
         if total > found.count { invocation.note("\(total - found.count) more dossiers match (--limit N lists more)") }
         if total == 0 {

@@ -209,7 +209,7 @@ public final class TransferRunner {
                 case .delivered:
                     problem = "no receipt"
                 }
-                try recordFailure(dossier: item.dossier, procedure: item.procedure, messageID: id, reason: "sent, unconfirmed: \(problem)", &report)
+                try recordFailure(dossier: item.dossier, procedure: item.procedure, agency: item.agency, messageID: id, reason: "sent, unconfirmed: \(problem)", &report)
             }
         }
     }
