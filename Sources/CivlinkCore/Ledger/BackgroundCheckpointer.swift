@@ -25,16 +25,16 @@ final class BackgroundCheckpointer: Sendable {
 
     private static func waitForRequest(_ state: Condition<State>) -> Bool {
         state.withLock { state, waiter in
-            while !state.requested && !state.stopping { waiter.wait() }
-            state.requested = false
-            return !state.stopping
+            while !state.pointee.requested && !state.pointee.stopping { waiter.wait() }
+            state.pointee.requested = false
+            return !state.pointee.stopping
         }
     }
 
     /// Asks for a checkpoint after a commit; requests made while one runs coalesce.
     func request() {
         state.withLock { state, waiter in
-            state.requested = true
+            state.pointee.requested = true
             waiter.broadcast()
         }
     }
@@ -42,7 +42,7 @@ final class BackgroundCheckpointer: Sendable {
     /// Stops the thread and waits for it.
     func stop() {
         state.withLock { state, waiter in
-            state.stopping = true
+            state.pointee.stopping = true
             waiter.broadcast()
         }
         thread.join()

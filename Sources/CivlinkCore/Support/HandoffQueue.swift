@@ -14,9 +14,9 @@ public final class HandoffQueue<Element: Sendable>: Sendable {
     /// Waits for room; false once the consumer has cancelled, so the producer stops.
     public func put(_ item: Element) -> Bool {
         state.withLock { state, waiter in
-            while state.items.count >= capacity && !state.cancelled { waiter.wait() }
-            if state.cancelled { return false }
-            state.items.append(item)
+            while state.pointee.items.count >= capacity && !state.pointee.cancelled { waiter.wait() }
+            if state.pointee.cancelled { return false }
+            state.pointee.items.append(item)
             waiter.broadcast()
             return true
         }
@@ -25,7 +25,7 @@ public final class HandoffQueue<Element: Sendable>: Sendable {
     /// The producer is done: `takeAll` returns what is left, then nil.
     public func close() {
         state.withLock { state, waiter in
-            state.closed = true
+            state.pointee.closed = true
             waiter.broadcast()
         }
     }
@@ -33,8 +33,8 @@ public final class HandoffQueue<Element: Sendable>: Sendable {
     /// The consumer gives up: a waiting or later `put` returns false.
     public func cancel() {
         state.withLock { state, waiter in
-            state.cancelled = true
-            state.items.removeAll()
+            state.pointee.cancelled = true
+            state.pointee.items.removeAll()
             waiter.broadcast()
         }
     }
@@ -44,16 +44,16 @@ public final class HandoffQueue<Element: Sendable>: Sendable {
     /// wait for (a write transaction) gives a deadline, so it never holds it for long.
     public func takeAll(until deadline: Deadline? = nil) -> [Element]? {
         state.withLock { state, waiter in
-            while state.items.isEmpty && !state.closed {
+            while state.pointee.items.isEmpty && !state.pointee.closed {
                 if let deadline {
                     if !waiter.wait(until: deadline) && deadline.hasPassed { break }
                 } else {
                     waiter.wait()
                 }
             }
-            if state.items.isEmpty { return state.closed ? nil : [] }
-            let taken = state.items
-            state.items.removeAll(keepingCapacity: true)
+            if state.pointee.items.isEmpty { return state.pointee.closed ? nil : [] }
+            let taken = state.pointee.items
+            state.pointee.items.removeAll(keepingCapacity: true)
             waiter.broadcast()
             return taken
         }
