@@ -6,8 +6,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 n=${1:-100000}
-swift build -c release --package-path "$here/.." >/dev/null
-civlink="$(swift build -c release --package-path "$here/.." --show-bin-path)/civlink"
+if [ -z "${CIVLINK_BIN:-}" ]; then
+  swift build -c release --product civlink --package-path "$here/.." >/dev/null
+  CIVLINK_BIN="$(swift build -c release --package-path "$here/.." --show-bin-path)/civlink"
+fi
+civlink=$CIVLINK_BIN
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export CIVLINK_NOW=2026-11-20T10:00:00+07:00 CIVLINK_ACTOR=bench
@@ -22,8 +25,12 @@ t1=$(now)
 registered=$(wc -l < "$work/dossiers.jsonl")
 [ "$registered" -eq "$n" ] || { echo "only $registered of $n registered" >&2; exit 1; }
 
-# Baseline: the sqlite3 CLI inserting the very same rows into a fresh ledger in one transaction.
+# Baseline: the sqlite3 CLI inserting the very same rows (the dossiers, their procedures, the
+# events: those of the dossiers and, with civlink 0.2, the rows events) into a fresh ledger with
+# the same schema, in one transaction.
 "$civlink" init --ledger "$work/baseline.db" >/dev/null
+sqlite3 "$work/baseline.db" "DELETE FROM events;" "DELETE FROM settings;"
+sqlite3 "$work/baseline.db" "SELECT name FROM sqlite_master WHERE name = 'log_nodes'" | grep -q log_nodes && sqlite3 "$work/baseline.db" "DELETE FROM log_nodes;"
 {
   echo "BEGIN;"
   sqlite3 "$work/civlink.db" ".mode insert dossiers" "SELECT * FROM dossiers;"

@@ -6,7 +6,7 @@ set -euo pipefail
 N=${N:-10000}
 cd "$(dirname "$0")/.."
 if [ -z "${CIVLINK_BIN:-}" ]; then
-  swift build -c release >/dev/null
+  swift build -c release --product civlink >/dev/null
   CIVLINK_BIN=$PWD/.build/release/civlink
 fi
 BIN=$CIVLINK_BIN
@@ -14,7 +14,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export CIVLINK_LEDGER=$work/bench.db CIVLINK_NOW=2026-11-20T09:30:00+07:00 CIVLINK_ACTOR=bench
 cd "$work"
-"$BIN" init >/dev/null
+"$BIN" init --training >/dev/null
 python3 - "$N" > births.jsonl <<'PY'
 import json, sys
 for i in range(int(sys.argv[1])):

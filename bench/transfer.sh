@@ -12,7 +12,7 @@ SPOOL_N=${SPOOL_N:-100000}
 HTTP_N=${HTTP_N:-10000}
 CONCURRENCY=${CONCURRENCY:-16}
 if [ -z "${CIVLINK:-}" ]; then
-  swift build -c release --package-path "$root" >&2
+  swift build -c release --product civlink --package-path "$root" >&2
   CIVLINK="$(swift build -c release --package-path "$root" --show-bin-path)/civlink"
 fi
 work=$(mktemp -d)
