@@ -14,7 +14,8 @@ enum Catalogue {
         "internal error: {1}": "lỗi nội bộ: {1}",
         "first to fix: {1}: {2}": "cần khắc phục trước: {1}: {2}",
         "line {1}: {2}": "dòng {1}: {2}",
-        "created ledger {1} (schema version {2})": "đã tạo sổ cái {1} (phiên bản lược đồ {2})",
+        "created ledger {1} (schema version {2}){3}": "đã tạo sổ cái {1} (phiên bản lược đồ {2}){3}",
+        ", for training": ", dùng để tập huấn",
         // Declarations
         "is required": "là bắt buộc",
         "unknown field (allowed: {1})": "trường không được phép (được phép: {1})",
@@ -60,7 +61,8 @@ enum Catalogue {
         "options:": "tùy chọn:",
         "commands:": "lệnh:",
         "actions:": "thao tác:",
-        "Create a new ledger (mode 0600, WAL, current schema).": "Tạo sổ cái mới (quyền 0600, WAL, lược đồ hiện hành).",
+        "Create a new ledger (mode 0600, WAL, current schema) and its ledger key (mode 0600).":
+            "Tạo sổ cái mới (quyền 0600, WAL, lược đồ hiện hành) và khóa của sổ cái (quyền 0600).",
         "Register a birth and plan its interconnected procedures (ID number, residence, health insurance).":
             "Đăng ký khai sinh và lập kế hoạch các thủ tục liên thông (số định danh, thường trú, BHYT).",
         "Register a death and plan residence deletion and the funeral benefit the deceased is entitled to.":
@@ -81,8 +83,8 @@ enum Catalogue {
             "Thu hồi bản sao đã ký của hồ sơ kèm lý do, hoặc xuất danh sách thu hồi cho bên kiểm tra.",
         "Print dossiers' current signed copies, byte for byte as signed, one a line, e.g. to send them again.":
             "In lại bản sao đã ký hiện hành của hồ sơ, đúng từng byte như khi ký, mỗi bản một dòng, ví dụ để gửi lại.",
-        "Check the ledger's hash-chained history: report the first event modified, deleted, inserted or reordered.":
-            "Kiểm tra lịch sử chuỗi băm của sổ cái: báo sự kiện đầu tiên bị sửa, xóa, chèn hoặc đảo thứ tự.",
+        "Check the ledger's tamper-evident history; sign checkpoints, prove a dossier's events, witness a commune's log.":
+            "Kiểm tra lịch sử chống giả mạo của sổ cái; ký điểm kiểm tra, chứng minh sự kiện của hồ sơ, chứng kiến nhật ký của xã.",
         "Send every ready procedure to its agency and ingest receipts (cron-friendly, safe every minute).":
             "Gửi mọi thủ tục đã sẵn sàng đến cơ quan tiếp nhận và nhận kết quả (chạy bằng cron, an toàn mỗi phút).",
         "Configure how civlink reaches each receiving system (spool or HTTP), check it, or simulate it.":
@@ -101,9 +103,18 @@ enum Catalogue {
         "Create a province CA: a key (mode 0600) and a self-signed certificate in DIR.":
             "Tạo CA cấp tỉnh: một khóa (quyền 0600) và một chứng thư tự ký trong DIR.",
         "Issue an officer's certificate for a signing request.": "Cấp chứng thư số cho cán bộ theo yêu cầu cấp chứng thư.",
-        "Record a real CA's certificate chain in the ledger.": "Ghi chuỗi chứng thư của một CA thật vào sổ cái.",
-        "Walk the hash chain of the event log and report the first event changed by hand.":
-            "Duyệt chuỗi băm của nhật ký sự kiện và báo sự kiện đầu tiên bị sửa ngoài civlink.",
+        "Record a CA's root (trusted for signing from then on) and an officer's certificate chain in the ledger.":
+            "Ghi vào sổ cái chứng thư gốc của một CA (được tin cậy để ký từ đó) và chuỗi chứng thư của cán bộ.",
+        "Check the event chain, the Merkle tree, every covered row, and each checkpoint given, in one snapshot.":
+            "Kiểm tra chuỗi sự kiện, cây Merkle, mọi dòng được bảo vệ và từng điểm kiểm tra được đưa vào, trên cùng một ảnh chụp.",
+        "Sign a checkpoint (C2SP tlog-checkpoint) of the log as it is: origin, size, root hash.":
+            "Ký một điểm kiểm tra (C2SP tlog-checkpoint) của nhật ký hiện tại: nguồn gốc, kích thước, băm gốc.",
+        "Print the inclusion proofs of a dossier's events (civlink.proof/1), for checking offline.":
+            "In bằng chứng bao hàm các sự kiện của hồ sơ (civlink.proof/1), để kiểm tra khi không có mạng.",
+        "Cosign communes' checkpoints (C2SP tlog-cosignature) after checking each is consistent with the last one seen.":
+            "Đồng ký điểm kiểm tra của các xã (C2SP tlog-cosignature) sau khi kiểm tra mỗi điểm nhất quán với điểm đã thấy gần nhất.",
+        "Print the log's origin and the ledger's verifier key, to give to the province's witness.":
+            "In nguồn gốc nhật ký và khóa kiểm tra của sổ cái, để giao cho bên chứng kiến của tỉnh.",
         "Add or replace how an agency is reached.": "Thêm hoặc thay đổi cách kết nối một cơ quan.",
         "List the configured agencies.": "Liệt kê các cơ quan đã cấu hình.",
         "Check that each agency (or one) can be reached, sending nothing.": "Kiểm tra kết nối đến từng cơ quan (hoặc một cơ quan), không gửi gì.",

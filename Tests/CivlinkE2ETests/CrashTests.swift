@@ -6,7 +6,7 @@ import XCTest
 final class CrashTests: XCTestCase {
     func testKilledBatchRerunsToExactlyOneDossierPerDeclaration() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let count = 6000
         let lines = (0..<count).map { i in
             Declarations.text(Declarations.birth(childName: "Con \(i)", motherID: String(format: "040195%06d", i), certificate: "K\(i)"))

@@ -5,7 +5,7 @@ import XCTest
 final class OperationsTests: XCTestCase {
     func testBackupWhileAnotherProcessRegisters() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let lines = (0..<2000).map { i in
             Declarations.text(Declarations.birth(childName: "Con \(i)", motherID: String(format: "040195%06d", i), certificate: "BK\(i)"))
         }
@@ -70,7 +70,7 @@ final class OperationsTests: XCTestCase {
 final class DoctorTests: XCTestCase {
     func testHealthyLedgerWarningsAndFailures() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let unconfigured = try box.run("doctor")
         XCTAssertEqual(unconfigured.status, 2)
         XCTAssertTrue(unconfigured.stderr.contains("first to fix: agencies: civlink agency add"), unconfigured.stderr)

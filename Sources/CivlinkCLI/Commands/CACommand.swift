@@ -24,7 +24,8 @@ enum CACommand: Command {
                 .value("--days", "N", .text, "validity in days (default 730)"),
                 .value("--out", "CERT", .file, "where to write the certificate chain (officer first, then the CA)"),
             ]),
-            ActionSpec("import", usage: "civlink ca import CHAIN.pem", summary: "Record a real CA's certificate chain in the ledger.",
+            ActionSpec("import", usage: "civlink ca import CHAIN.pem",
+                       summary: "Record a CA's root (trusted for signing from then on) and an officer's certificate chain in the ledger.",
                        positionals: .files),
         ])
 
@@ -53,6 +54,13 @@ enum CACommand: Command {
         try Files.writePrivate(dir + "/ca.key", key.pem)
         try Files.atomicWrite(Data(cert.pem.utf8), to: dir + "/ca.pem")
         try invocation.line("created CA \(dir)/ca.pem (key \(dir)/ca.key), sha256 \(cert.fingerprint)")
+        // The ledger here trusts the CA made for it; other ledgers import ca.pem.
+        if Files.exists(invocation.ledgerPath) {
+            try invocation.openLedger().recordTrustedRoots([cert], now: now)
+            invocation.note("the ledger \(invocation.ledgerPath) trusts this CA for signing")
+        } else {
+            invocation.note("no ledger at \(invocation.ledgerPath): record the CA in each commune's ledger with civlink ca import \(dir)/ca.pem")
+        }
         return .ok
     }
 
@@ -82,8 +90,21 @@ enum CACommand: Command {
         guard invocation.positionals.count == 1 else { throw UsageError("ca import needs one PEM chain file") }
         let chain = try Certificate.loadChain(path: invocation.positionals[0])
         let ledger = try invocation.openLedger()
-        try ledger.recordCertificateChain(chain, now: try invocation.now())
-        try invocation.line("imported \(chain.count) certificate(s), officer certificate sha256 \(chain[0].fingerprint)")
+        let now = try invocation.now()
+        // Self-signed CA certificates are roots, trusted for signing from now on; a leaf that is
+        // not a CA names an officer, recorded with its chain.
+        let roots = chain.filter { $0.isCA && $0.isSelfSigned }
+        let officer = chain.first.flatMap { $0.isCA ? nil : $0 }
+        guard !roots.isEmpty || officer != nil else {
+            throw Failure(.invalidInput, "\(invocation.positionals[0]) holds neither a CA root nor an officer certificate")
+        }
+        if let officer {
+            try ledger.recordCertificateChain(chain, now: now)
+            try invocation.line("imported the certificate of \(officer.commonName ?? "?"), sha256 \(officer.fingerprint)")
+        }
+        let added = try ledger.recordTrustedRoots(roots, now: now)
+        for root in roots { try invocation.line("trusted CA root \(root.subjectName), sha256 \(root.fingerprint)") }
+        if !roots.isEmpty && added == 0 { invocation.note("the ledger already trusted these roots") }
         return .ok
     }
 }

@@ -70,6 +70,13 @@ enum TransferCommand: Command {
             try invocation.line(report.json)
         } else {
             try invocation.line("sent \(report.sent), failed \(report.failed), stuck \(report.stuck), receipts \(report.receipts), quarantined \(report.quarantined)")
+            if report.checkpoints + report.cosigned > 0 {
+                try invocation.line(invocation.text("checkpoints shipped \(report.checkpoints), cosigned ones received \(report.cosigned)"))
+            }
+        }
+        if let problem = report.checkpointError {
+            try invocation.output.flush()
+            invocation.error("the checkpoint was not shipped to the witness (tried again next run): \(problem)")
         }
         return .ok
     }

@@ -4,11 +4,14 @@ import FoundationEssentials
 enum VerifyCommand: Command {
     static let spec = CommandSpec(
         "verify", summary: "Verify a signed copy offline: payload, signature, chain, validity at signing time, key usage, revocation.",
-        usage: ["civlink verify FILE...|- --trust CA.pem [--revoked LIST] [--format table|json]"],
+        usage: ["civlink verify FILE...|- --trust CA.pem [--revoked LIST] [--proof PROOF --log-key KEY [--witness-key KEY]...] [--format table|json]"],
         options: [
             formatOption(),
             .value("--trust", "CA.pem", .file, "trusted root certificates (PEM)"),
             .value("--revoked", "LIST", .file, "a revocation list from 'civlink revoke --export'"),
+            .value("--proof", "PROOF", .file, "with one copy: its proof from 'civlink audit prove', checked against the commune's log"),
+            .value("--log-key", "KEY", .text, "with --proof: the commune ledger's verifier key, or a file holding it"),
+            .value("--witness-key", "KEY", .text, "with --proof: a witness whose cosignature the checkpoint must carry (repeatable)"),
         ],
         positionals: .files)
 
@@ -22,6 +25,15 @@ enum VerifyCommand: Command {
         }
         let json = invocation.format() == .json
         let files: [String?] = invocation.positionals.isEmpty ? [nil] : invocation.positionals
+        var proof: (document: ProofDocument, logKey: String, witnesses: [String])?
+        if let path = invocation.value("--proof") {
+            guard files.count == 1 else { throw UsageError("--proof goes with one signed copy") }
+            guard let key = invocation.value("--log-key") else { throw UsageError("--proof needs --log-key KEY, the commune ledger's verifier key") }
+            proof = (try ProofDocument.parse(try AuditCommand.read(path)), try AuditCommand.keyText(key),
+                     try invocation.values("--witness-key").map(AuditCommand.keyText))
+        } else if invocation.value("--log-key") != nil || invocation.value("--witness-key") != nil {
+            throw UsageError("--log-key and --witness-key go with --proof")
+        }
         let verifier = Verifier(trusted: trusted, revoked: revoked)
         var allValid = true
         // Files are read here, in order, and verified on every core a slice at a time.
@@ -38,13 +50,30 @@ enum VerifyCommand: Command {
                     throw error
                 }
                 let label = files.count > 1 ? "\(file ?? "-"): " : ""
-                switch verdicts.next()! {
+                var verdict = verdicts.next()!
+                var logged: Verification.Logged?
+                if let proof, case .success(let result) = verdict {
+                    switch result.logged(in: proof.document, logKey: proof.logKey, witnessKeys: proof.witnesses) {
+                    case .success(let found): logged = found
+                    case .failure(let failure): verdict = .failure(failure)
+                    }
+                }
+                switch verdict {
                 case .success(let result):
                     if json {
-                        try invocation.line(result.json)
+                        var document = result.json
+                        if let logged, case .object(var members) = document {
+                            members.append(("log", logged.json))
+                            document = .object(members)
+                        }
+                        try invocation.line(document)
                     } else {
                         try invocation.line("\(label)valid: \(result.copy["document"]?.stringValue ?? "copy") of dossier \(result.copy["dossier"]?.stringValue ?? "?")")
                         try invocation.line("\(label)signed by \(result.officer) (\(result.role), commune \(result.commune)) at \(JWS.utcText(result.signedAt)) with \(result.algorithm)")
+                        if let logged {
+                            let cosigned = logged.cosigners.isEmpty ? "" : Phrase(", cosigned by \(logged.cosigners.joined(separator: ", "))")
+                            try invocation.line(invocation.text("\(Phrase(verbatim: label))logged: event \(logged.seq) of \(logged.origin), in its checkpoint of \(logged.treeSize) events\(cosigned)"))
+                        }
                     }
                 case .failure(let failure):
                     allValid = false

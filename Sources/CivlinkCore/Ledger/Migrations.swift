@@ -181,7 +181,39 @@ enum Migrations {
         ALTER TABLE signed_copies_v5 RENAME TO signed_copies;
         CREATE INDEX signed_copies_dossier ON signed_copies(dossier_id, id);
         """),
+        // 10 (tamper evidence): the Merkle tree over the events (one row per stored node: the
+        // hash of a perfect subtree, by level and index), the checkpoints issued, shipped and
+        // cosigned, and the CA roots signing trusts. The Swift step after it (`startLog`) builds
+        // the tree over the events already there, gives the ledger its id, origin and key, and
+        // records the digests of every row as a baseline (civlink-log(5)).
+        (10, """
+        CREATE TABLE log_nodes(
+            level INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
+            hash BLOB NOT NULL,
+            PRIMARY KEY (level, idx)
+        ) WITHOUT ROWID;
+        CREATE TABLE log_checkpoints(
+            size INTEGER PRIMARY KEY,
+            root TEXT NOT NULL,
+            note TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            shipped_at INTEGER,
+            witnessed_note TEXT,
+            witnessed_at INTEGER
+        );
+        CREATE TABLE trusted_roots(
+            fingerprint TEXT PRIMARY KEY,
+            subject TEXT NOT NULL,
+            not_after INTEGER NOT NULL,
+            pem TEXT NOT NULL,
+            recorded_at INTEGER NOT NULL
+        );
+        """),
     ]
+
+    /// The migration that gives a ledger its log (tree, key, row coverage).
+    static let log = 10
 
     static var latest: Int { all.map(\.version).max()! }
 

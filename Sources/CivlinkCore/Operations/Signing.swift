@@ -4,9 +4,12 @@ public enum Signing {
     /// Signs one dossier's copy, stores it, and completes `certificate-copy`; returns the signed
     /// document's text. Every refusal names the reason.
     public static func sign(dossier id: String, ledger: Ledger, signer: Signer, actor: String, now: Timestamp) throws -> String {
-        try signer.checkValidity(at: now)
+        try checkPolicy(ledger: ledger, signer: signer, now: now)
         return try ledger.write {
             let dossier = try ledger.dossier(id)
+            guard dossier.registeredAt <= now else {
+                throw Failure(.refused, "dossier \(id) was registered at \(dossier.registeredAt); its copy cannot be signed at \(now), before that")
+            }
             guard dossier.commune == signer.commune else {
                 throw Failure(.permission, "dossier \(id) belongs to commune \(dossier.commune); the certificate is for commune \(signer.commune)")
             }
@@ -26,6 +29,20 @@ public enum Signing {
         }
     }
 
+    /// How far a signing time may be from the system clock outside a training ledger.
+    public static let clockTolerance: Int64 = 300
+
+    /// What every signature needs: the time is the system clock's (a fixed clock, for training,
+    /// only in a training ledger), the certificate is valid then, and its chain leads to a CA root
+    /// this ledger trusts.
+    static func checkPolicy(ledger: Ledger, signer: Signer, now: Timestamp) throws {
+        if abs(now.seconds - Timestamp.wallClock.seconds) > clockTolerance, try !ledger.isTraining {
+            throw Failure(.configuration, "a fixed clock (\(now)) cannot date a signature outside a training ledger", remedy: .useTrainingLedger)
+        }
+        try signer.checkValidity(at: now)
+        try signer.checkChain(trusted: try ledger.trustedRoots(), at: now)
+    }
+
     /// Signs every copy of the signer's commune waiting for a signature, oldest first.
     ///
     /// Signing is pure CPU and storing is one SQLite writer, so they overlap through a
@@ -37,8 +54,8 @@ public enum Signing {
     @discardableResult
     public static func signPending(ledger: Ledger, signer: Signer, actor: String, now: Timestamp, batchSize: Int = 256,
                                    committed: ([String], _ pendingTotal: Int) throws -> Void) throws -> Int {
-        try signer.checkValidity(at: now)
-        let ids = try ledger.waitingForSignature(commune: signer.commune)
+        try checkPolicy(ledger: ledger, signer: signer, now: now)
+        let ids = try ledger.waitingForSignature(commune: signer.commune, registeredBy: now)
         if ids.isEmpty { return 0 }
         let protected = JWS.protectedHeader(algorithm: signer.key.type.jwsAlgorithm, x5c: signer.x5c, at: now)
         let batches = stride(from: 0, to: ids.count, by: batchSize).map { Array(ids[$0..<min(ids.count, $0 + batchSize)]) }

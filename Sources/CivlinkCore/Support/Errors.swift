@@ -103,4 +103,8 @@ public enum Remedy: Sendable, Equatable {
     case listOverdue
     case unsetFixedClock
     case setSystemClock
+    case installSQLite
+    case restoreLedgerKey(path: String)
+    case importCA
+    case useTrainingLedger
 }

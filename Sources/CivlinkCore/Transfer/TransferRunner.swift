@@ -19,9 +19,15 @@ public struct TransferReport: Sendable {
     public var stuck = 0
     public var receipts = 0
     public var quarantined = 0
+    /// Checkpoints shipped to the witness, and cosigned ones it sent back.
+    public var checkpoints = 0
+    public var cosigned = 0
+    /// Why the checkpoint could not be shipped this run (tried again on the next).
+    public var checkpointError: Phrase?
     public var planned: [Ledger.DueProcedure] = []
     public var json: JSON {
-        .object([("sent", .int(sent)), ("failed", .int(failed)), ("stuck", .int(stuck)), ("receipts", .int(receipts)), ("quarantined", .int(quarantined))])
+        .object([("sent", .int(sent)), ("failed", .int(failed)), ("stuck", .int(stuck)), ("receipts", .int(receipts)), ("quarantined", .int(quarantined)),
+                 ("checkpoints", .int(checkpoints)), ("cosigned", .int(cosigned)), ("checkpoint_error", .optional(checkpointError?.description))])
     }
 }
 
@@ -69,7 +75,40 @@ public final class TransferRunner {
             if batch.isEmpty { break }
             try send(batch, &report)
         }
+        if let witness = transports[AgencyEndpoint.witnessCode] { try exchangeCheckpoints(witness, &report) }
         return report
+    }
+
+    // MARK: Checkpoints
+
+    /// Takes back what the witness cosigned, then ships a checkpoint of the log as it is now when
+    /// it has grown since the last one shipped, through the same channel as messages.
+    func exchangeCheckpoints(_ transport: any Transport, _ report: inout TransferReport) throws {
+        for (source, data) in try transport.pendingReceipts() {
+            do {
+                _ = try TransparencyLog.acceptCosigned(data, ledger: ledger, now: now)
+                report.cosigned += 1
+            } catch let error as ValidationError {
+                if try ledger.quarantine(data, source: source, reason: error.phrase, now: now) { report.quarantined += 1 }
+            }
+            try transport.acknowledge(source: source)
+        }
+        do {
+            guard let envelope = try TransparencyLog.envelopeToShip(ledger: ledger) else { return }
+            switch transport.deliver(messageID: envelope.fileName, body: Data(envelope.json.serialized().utf8)) {
+            case .delivered:
+                if let problem = transport.sync() {
+                    report.checkpointError = problem
+                    return
+                }
+                try ledger.recordCheckpoint(envelope.checkpoint, note: envelope.note, now: now, shipped: true)
+                report.checkpoints += 1
+            case .failed(let reason):
+                report.checkpointError = reason
+            }
+        } catch let error as CivlinkError {
+            report.checkpointError = error.phrase
+        }
     }
 
     // MARK: Receipts
@@ -83,7 +122,7 @@ public final class TransferRunner {
     }
 
     func ingestInboxes(_ report: inout TransferReport) throws {
-        for code in transports.keys.sorted() {
+        for code in transports.keys.sorted() where code != AgencyEndpoint.witnessCode {
             let transport = transports[code]!
             for (source, data) in try transport.pendingReceipts() {
                 try ingest(data, source: source, &report)
