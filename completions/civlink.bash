@@ -32,7 +32,7 @@ _civlink() {
     while ((i < COMP_CWORD)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --format|--ledger|--actor|--holidays|--state|--group|--commune|--out|--type|--bits|--csr|--officer|--role|--dir|--name|--province|--days|--valid-from|--key|--cert|--trust|--revoked|--reason|--retry|--procedure|--max-attempts|--concurrency|--backoff|--spool|--url|--token-file|--client-cert|--client-key|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--by|--chart|--suppress-below) ((i += 2)); continue ;;
+            --format|--province|--commune|--ledger|--actor|--holidays|--state|--group|--out|--type|--bits|--csr|--officer|--role|--dir|--name|--days|--valid-from|--key|--cert|--trust|--revoked|--proof|--log-key|--witness-key|--reason|--checkpoint|--new-key|--spool|--retry|--procedure|--max-attempts|--concurrency|--backoff|--url|--token-file|--client-cert|--client-key|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--by|--chart|--suppress-below) ((i += 2)); continue ;;
             -*) ((i++)); continue ;;
         esac
         if [ -z "$cmd" ]; then cmd=$w
@@ -52,11 +52,13 @@ _civlink() {
         init)
             case $prev in
                 --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --province) return ;;
+                --commune) return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --province --commune --training --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
         register-birth)
             case $prev in
@@ -165,11 +167,14 @@ _civlink() {
                 --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
                 --trust) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --revoked) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --proof) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --log-key) return ;;
+                --witness-key) return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --trust --revoked --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --trust --revoked --proof --log-key --witness-key --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         revoke)
@@ -193,9 +198,56 @@ _civlink() {
             COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
             ;;
         audit)
-            if [ -z "$action" ]; then COMPREPLY=($(compgen -W "verify --help" -- "$cur")); return; fi
+            if [ -z "$action" ]; then COMPREPLY=($(compgen -W "verify checkpoint prove witness key --help" -- "$cur")); return; fi
             case $action in
             verify)
+                case $prev in
+                    --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                    --checkpoint) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --log-key) return ;;
+                    --witness-key) return ;;
+                    --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --actor) return ;;
+                    --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                esac
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --checkpoint --log-key --witness-key --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                ;;
+            checkpoint)
+                case $prev in
+                    --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --actor) return ;;
+                    --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                esac
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--out --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                ;;
+            prove)
+                case $prev in
+                    --checkpoint) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --actor) return ;;
+                    --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                esac
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--checkpoint --out --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
+                ;;
+            witness)
+                case $prev in
+                    --key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --state) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --new-key) return ;;
+                    --log-key) return ;;
+                    --spool) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+                    --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                    --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --actor) return ;;
+                    --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                esac
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--key --state --new-key --log-key --spool --format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                COMPREPLY=($(compgen -f -- "$cur"))
+                ;;
+            key)
                 case $prev in
                     --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -237,7 +289,7 @@ _civlink() {
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
                 if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--spool --url --token-file --client-cert --client-key --timeout --format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
-                COMPREPLY=($(compgen -W "population residence social-insurance social-affairs" -- "$cur"))
+                COMPREPLY=($(compgen -W "population residence social-insurance social-affairs province" -- "$cur"))
                 ;;
             list)
                 case $prev in
@@ -256,7 +308,7 @@ _civlink() {
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
                 if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
-                COMPREPLY=($(compgen -W "population residence social-insurance social-affairs" -- "$cur"))
+                COMPREPLY=($(compgen -W "population residence social-insurance social-affairs province" -- "$cur"))
                 ;;
             remove)
                 case $prev in
@@ -265,7 +317,7 @@ _civlink() {
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
                 if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--ledger --actor --holidays --help --version" -- "$cur")); return; fi
-                COMPREPLY=($(compgen -W "population residence social-insurance social-affairs" -- "$cur"))
+                COMPREPLY=($(compgen -W "population residence social-insurance social-affairs province" -- "$cur"))
                 ;;
             simulate)
                 case $prev in

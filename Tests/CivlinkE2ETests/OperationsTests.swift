@@ -80,8 +80,19 @@ final class DoctorTests: XCTestCase {
         let healthy = try box.run("doctor", "--format", "json", "--key", key)
         XCTAssertEqual(healthy.status, 0, healthy.stdout + healthy.stderr)
         XCTAssertEqual(try healthy.jsonLines().map { $0["check"] as! String },
-                       ["schema", "integrity", "history", "agency population", "key", "stuck", "overdue", "clock"])
+                       ["schema", "integrity", "history", "ledger key", "agency population", "key", "stuck", "overdue", "clock"])
         XCTAssertEqual(Set(try healthy.jsonLines().map { $0["level"] as! String }), ["ok"])
+        // The ledger key: readable by others, or gone.
+        let ledgerKey = box.ledgerPath + ".key"
+        chmod(ledgerKey, 0o644)
+        XCTAssertTrue(try box.run("doctor").stderr.contains("first to fix: ledger key: chmod 600 \(ledgerKey)"))
+        chmod(ledgerKey, 0o600)
+        try FileManager.default.moveItem(atPath: ledgerKey, toPath: ledgerKey + ".aside")
+        let lost = try box.run("doctor")
+        XCTAssertEqual(lost.status, 1)
+        XCTAssertTrue(lost.stderr.contains("first to fix: ledger key: restore"), lost.stderr)
+        XCTAssertEqual(try box.run("audit", "checkpoint").status, 66)
+        try FileManager.default.moveItem(atPath: ledgerKey + ".aside", toPath: ledgerKey)
         chmod(key, 0o644)
         let exposed = try box.run("doctor", "--key", key)
         XCTAssertEqual(exposed.status, 1)

@@ -6,7 +6,7 @@ final class RegisterTests: XCTestCase {
     func testInitCreatesPrivateWALLedgerAndRefusesToOverwrite() throws {
         let box = try Sandbox()
         let result = try box.ok("init", "--format", "json")
-        XCTAssertEqual(try result.json()["schema_version"] as? Int, 5)   // the latest migration
+        XCTAssertEqual(try result.json()["schema_version"] as? Int, 10)   // the latest migration
         let mode = try FileManager.default.attributesOfItem(atPath: box.ledgerPath)[.posixPermissions] as? Int
         XCTAssertEqual(mode, 0o600)
         let journal = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, "PRAGMA journal_mode;"])

@@ -247,7 +247,7 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(readOnly.stderr.contains("needs a schema migration"), readOnly.stderr)
         try box.ok("register-birth", stdin: Declarations.text(Declarations.birth()))
         let indexes = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, "SELECT name FROM sqlite_master WHERE name = 'dossiers_report'; PRAGMA user_version;"])
-        XCTAssertEqual(indexes, "dossiers_report\n5\n", "migrated to the latest version")
+        XCTAssertEqual(indexes, "dossiers_report\n10\n", "migrated to the latest version")
         XCTAssertEqual(try box.ok("report", "--format", "json").json()["totals"].flatMap { ($0 as? [String: Any])?["planned"] as? Int }, 5)
     }
 }

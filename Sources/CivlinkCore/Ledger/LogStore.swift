@@ -84,6 +84,11 @@ extension Ledger {
     /// already has, its identity and ledger key, and a baseline of the digests of every row it
     /// already holds, so that the rows it had before are covered from then on.
     func startLog() throws {
+        // Run again on a ledger that has its log (its version set back by hand): nothing to do.
+        if try storedTreeSize() > 0 || setting(LogSettings.origin) != nil {
+            logEnabled = true
+            return
+        }
         var tree = try MerkleTree(store: LedgerNodeStore(database), size: 0, hasher: merkleHasher)
         var count = 0
         try database.forEachRow("SELECT hash FROM events ORDER BY seq") { row in

@@ -187,13 +187,13 @@ enum Migrations {
         // the tree over the events already there, gives the ledger its id, origin and key, and
         // records the digests of every row as a baseline (civlink-log(5)).
         (10, """
-        CREATE TABLE log_nodes(
+        CREATE TABLE IF NOT EXISTS log_nodes(
             level INTEGER NOT NULL,
             idx INTEGER NOT NULL,
             hash BLOB NOT NULL,
             PRIMARY KEY (level, idx)
         ) WITHOUT ROWID;
-        CREATE TABLE log_checkpoints(
+        CREATE TABLE IF NOT EXISTS log_checkpoints(
             size INTEGER PRIMARY KEY,
             root TEXT NOT NULL,
             note TEXT NOT NULL,
@@ -202,7 +202,7 @@ enum Migrations {
             witnessed_note TEXT,
             witnessed_at INTEGER
         );
-        CREATE TABLE trusted_roots(
+        CREATE TABLE IF NOT EXISTS trusted_roots(
             fingerprint TEXT PRIMARY KEY,
             subject TEXT NOT NULL,
             not_after INTEGER NOT NULL,
