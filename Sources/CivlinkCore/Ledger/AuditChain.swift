@@ -285,10 +285,12 @@ extension Ledger {
                 try scanRows(schema, digester) { key, digest, dossier in
                     rowsChecked += 1
                     if schema.isExcluded(key) { return }
-                    let keyText = String(decoding: key, as: UTF8.self)
-                    try lookup.bind([.text(schema.name), .text(keyText)])
                     defer { lookup.reset() }
-                    guard try lookup.step(), !lookup.isNull(0) else {
+                    try schema.tableBytes.withUnsafeBytes { try lookup.bindText($0, at: 1) }
+                    try key.withUnsafeBytes { try lookup.bindText($0, at: 2) }
+                    let found = try lookup.step()
+                    let keyText = String(decoding: key, as: UTF8.self)
+                    guard found, !lookup.isNull(0) else {
                         add(AuditFinding(.rowInserted, table: schema.name, key: keyText, dossier: dossier,
                                          "\(schema.name) row \(keyText) was added outside civlink: no event records it"))
                         return
@@ -389,37 +391,146 @@ extension Ledger {
 }
 
 /// The latest digest of every row, replayed from the `rows` events into `temp.audit_rows`.
+/// A rows event's detail is read with a scanner of the canonical form civlink writes (the hash
+/// covers its bytes, and a key's text is kept as written); anything else is parsed as JSON.
 private struct RowReplay {
     let database: SQLiteDatabase
     /// Tables whose key starts with the dossier id, so their entries do not repeat it.
-    let keyNamesDossier: Set<String>
-    var batch: [[SQLValue]] = []
+    let keyNamesDossier: Set<[UInt8]>
+    private var digest = [UInt8](repeating: 0, count: 32)
 
     init(_ database: SQLiteDatabase, keyNamesDossier: Set<String>) {
         self.database = database
-        self.keyNamesDossier = keyNamesDossier
+        self.keyNamesDossier = Set(keyNamesDossier.map { Array($0.utf8) })
     }
 
     mutating func add(detail: UnsafeRawBufferPointer, seq: Int64) throws {
+        let statement = try database.prepare("""
+            INSERT INTO temp.audit_rows(tbl, key, digest, dossier, seq) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(tbl, key) DO UPDATE SET digest = excluded.digest, dossier = COALESCE(excluded.dossier, dossier), seq = excluded.seq
+            """)
+        if try scan(detail, seq, statement) { return }
+        // Not in the form civlink writes: parse it.
         guard let object = try? JSONReader.parse(String(decoding: detail, as: UTF8.self)), let entries = object["rows"]?.arrayValue else { return }
         for entry in entries {
             guard let parts = entry.arrayValue, parts.count >= 3, let table = parts[0].stringValue, let key = parts[1].arrayValue else { continue }
-            let digest: SQLValue = parts[2].stringValue.flatMap { [UInt8](hex: $0) }.map { .blob(Data($0)) } ?? .null
-            let dossier = parts.count > 3 ? parts[3].stringValue : keyNamesDossier.contains(table) ? key.first?.stringValue : nil
-            batch.append([.text(table), .text(String(decoding: RowEncoding.keyText(key), as: UTF8.self)), digest, SQLValue(dossier), .integer(seq)])
-            if batch.count >= 256 { try flush() }
+            let keyText = RowEncoding.keyText(key)
+            let dossier = parts.count > 3 ? parts[3].stringValue : keyNamesDossier.contains(Array(table.utf8)) ? key.first?.stringValue : nil
+            let tableBytes = Array(table.utf8)
+            let hexBytes = parts[2].stringValue.map { Array($0.utf8) }
+            try tableBytes.withUnsafeBytes { table in
+                try keyText.withUnsafeBytes { key in
+                    if let hexBytes {
+                        try hexBytes.withUnsafeBytes { try store(statement, table: table, key: key, digestHex: $0, dossier: dossier, seq: seq) }
+                    } else {
+                        try store(statement, table: table, key: key, digestHex: nil, dossier: dossier, seq: seq)
+                    }
+                }
+            }
         }
     }
 
-    mutating func flush() throws {
-        var start = 0
-        while start < batch.count {
-            let end = min(batch.count, start + 64)
-            let sql = "INSERT INTO temp.audit_rows(tbl, key, digest, dossier, seq) VALUES " + Array(repeating: "(?, ?, ?, ?, ?)", count: end - start).joined(separator: ",")
-                + " ON CONFLICT(tbl, key) DO UPDATE SET digest = excluded.digest, dossier = COALESCE(excluded.dossier, dossier), seq = excluded.seq"
-            try database.run(sql, batch[start..<end].flatMap { $0 })
-            start = end
+    /// One entry into the table; the digest's hexadecimal made bytes.
+    private mutating func store(_ statement: Statement, table: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, digestHex: UnsafeRawBufferPointer?,
+                                dossier: String?, seq: Int64) throws {
+        try statement.bindText(table, at: 1)
+        try statement.bindText(key, at: 2)
+        if let digestHex, digestHex.count == 64, let hash = MerkleHash(hexBytes: digestHex) {
+            try hash.withUnsafeBytes { try statement.bindBlob($0, at: 3) }
+        } else if let digestHex {
+            try statement.bindText(digestHex, at: 3)   // not a digest: it matches no row
+        } else {
+            try statement.bindNull(at: 3)
         }
-        batch.removeAll(keepingCapacity: true)
+        if var dossier {
+            try dossier.withUTF8 { try statement.bindText(UnsafeRawBufferPointer($0), at: 4) }
+        } else {
+            try statement.bindNull(at: 4)
+        }
+        try statement.bindInt64(seq, at: 5)
+        defer { statement.reset() }
+        while try statement.step() {}
     }
+
+    /// `{"rows":[[TABLE,KEY,DIGEST(,DOSSIER)],...]}` (with `"baseline":true,` first) as civlink
+    /// writes it; false when the bytes are not that (then nothing was stored).
+    private mutating func scan(_ bytes: UnsafeRawBufferPointer, _ seq: Int64, _ statement: Statement) throws -> Bool {
+        var entries: [(table: Range<Int>, key: Range<Int>, digest: Range<Int>?, dossier: Range<Int>?)] = []
+        var i = 0
+        func expect(_ text: StaticString) -> Bool {
+            let count = text.utf8CodeUnitCount
+            guard i + count <= bytes.count else { return false }
+            for j in 0..<count where bytes[i + j] != text.utf8Start[j] { return false }
+            i += count
+            return true
+        }
+        // A string without escapes: its contents.
+        func plainString() -> Range<Int>? {
+            guard i < bytes.count, bytes[i] == 0x22 else { return nil }
+            let start = i + 1
+            var j = start
+            while j < bytes.count, bytes[j] != 0x22 {
+                if bytes[j] == 0x5C { return nil }
+                j += 1
+            }
+            guard j < bytes.count else { return nil }
+            i = j + 1
+            return start..<j
+        }
+        // A key: an array of strings, numbers and null, kept as written.
+        func keyArray() -> Range<Int>? {
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else { return nil }
+            let start = i
+            var j = i + 1, inString = false
+            while j < bytes.count {
+                let byte = bytes[j]
+                if inString {
+                    if byte == 0x5C { j += 1 } else if byte == 0x22 { inString = false }
+                } else if byte == 0x22 {
+                    inString = true
+                } else if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
+                    return nil
+                } else if byte == UInt8(ascii: "]") {
+                    i = j + 1
+                    return start..<i
+                }
+                j += 1
+            }
+            return nil
+        }
+        guard expect("{\"rows\":[") || { i = 0; return expect("{\"baseline\":true,\"rows\":[") }() else { return false }
+        if !expect("]") {
+            repeat {
+                guard expect("["), let table = plainString(), expect(","), let key = keyArray(), expect(",") else { return false }
+                var digest: Range<Int>?
+                if !expect("null") {
+                    guard let hex = plainString() else { return false }
+                    digest = hex
+                }
+                var dossier: Range<Int>?
+                if expect(",") {
+                    guard let text = plainString() else { return false }
+                    dossier = text
+                }
+                guard expect("]") else { return false }
+                entries.append((table, key, digest, dossier))
+            } while expect(",")
+            guard expect("]") else { return false }
+        }
+        guard expect("}"), i == bytes.count else { return false }
+        for entry in entries {
+            let table = UnsafeRawBufferPointer(rebasing: bytes[entry.table])
+            let key = UnsafeRawBufferPointer(rebasing: bytes[entry.key])
+            var dossier = entry.dossier.map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+            if dossier == nil, keyNamesDossier.contains(Array(table)), key.count > 2, key[1] == 0x22,
+               let end = key[2...].firstIndex(of: 0x22), !key[2..<end].contains(0x5C) {
+                dossier = String(decoding: UnsafeRawBufferPointer(rebasing: key[2..<end]), as: UTF8.self)
+            }
+            try store(statement, table: table, key: key, digestHex: entry.digest.map { UnsafeRawBufferPointer(rebasing: bytes[$0]) },
+                      dossier: dossier, seq: seq)
+        }
+        return true
+    }
+
+    mutating func flush() throws {}
 }

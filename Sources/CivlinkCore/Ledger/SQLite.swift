@@ -335,6 +335,25 @@ final class Statement {
         }
     }
 
+    /// Binds the bytes at `bytes` as text to parameter `index` (from 1), copied now.
+    func bindText(_ bytes: UnsafeRawBufferPointer, at index: Int32) throws {
+        // An empty text still needs a pointer: a null one binds NULL.
+        let pointer = bytes.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)
+        try database.check(sqlite3_bind_text(handle, index, pointer.assumingMemoryBound(to: CChar.self), Int32(bytes.count), SQLITE_TRANSIENT), sql)
+    }
+
+    func bindBlob(_ bytes: UnsafeRawBufferPointer, at index: Int32) throws {
+        try database.check(sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), SQLITE_TRANSIENT), sql)
+    }
+
+    func bindInt64(_ value: Int64, at index: Int32) throws {
+        try database.check(sqlite3_bind_int64(handle, index, value), sql)
+    }
+
+    func bindNull(at index: Int32) throws {
+        try database.check(sqlite3_bind_null(handle, index), sql)
+    }
+
     /// Steps once; true while a row is available.
     func step() throws -> Bool {
         let rc = sqlite3_step(handle)

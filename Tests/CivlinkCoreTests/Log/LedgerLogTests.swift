@@ -64,6 +64,21 @@ final class LedgerLogTests: XCTestCase {
         XCTAssertNil(try Audit.verify(ledger).finding)
     }
 
+    /// A rows event that is not in the canonical form civlink writes is still read (as JSON).
+    func testARowsEventInAnotherFormIsStillReplayed() throws {
+        let fixture = try LedgerFixture()
+        let ledger = fixture.ledger
+        try ledger.write { try ledger.database.run("INSERT INTO officers(name, commune, role, first_seen) VALUES ('X', '17986', 'x', 1)") }
+        XCTAssertNil(try Audit.verify(ledger).finding)
+        try ledger.write {
+            _ = try ledger.appendSerialized([("", LedgerEvent.rowsKind, nil, Array(#"{ "rows": [ ["officers", ["X", "17986"], null] ] }"#.utf8))],
+                                            at: now, actor: "test")
+        }
+        let finding = try Audit.verify(ledger).finding
+        XCTAssertEqual(finding?.problem, .rowInserted, "the tombstone was read")
+        XCTAssertEqual(finding?.key, #"["X","17986"]"#)
+    }
+
     /// A transaction that changes more rows than one event lists appends several; a table that
     /// gains a column NULL in every row keeps its digests.
     func testBigTransactionsAndAddedColumns() throws {
