@@ -149,14 +149,11 @@ extension Ledger {
         let wanted = Set(parsed.compactMap { $0.envelope.map { Int64($0.checkpoint.size) } })
 
         // 1. The chain, the tree recomputed, and the rows events replayed into a temporary table.
+        let schemas = logEnabledSchema ? try coveredSchemas() : []
         try database.execute("PRAGMA temp.cache_size = -65536")
-        try database.execute("DROP TABLE IF EXISTS temp.audit_rows")
-        try database.execute("""
-            CREATE TEMP TABLE audit_rows(tbl TEXT NOT NULL, key TEXT NOT NULL, digest BLOB, dossier TEXT, seq INTEGER NOT NULL,
-                                         PRIMARY KEY (tbl, key)) WITHOUT ROWID
-            """)
-        defer { try? database.execute("DROP TABLE IF EXISTS temp.audit_rows") }
-        var replay = RowReplay(database, keyNamesDossier: Set(try coveredSchemas().filter(\.keyNamesDossier).map(\.name)))
+        for n in schemas.indices { try database.execute("DROP TABLE IF EXISTS temp.audit_rows_\(n)") }
+        defer { for n in schemas.indices { try? database.execute("DROP TABLE IF EXISTS temp.audit_rows_\(n)") } }
+        var replay = try RowReplay(database, schemas)
         var stream = StreamingMerkleRoot(hasher: merkleHasher)
         var roots: [Int64: MerkleHash] = [0: MerkleHasher.emptyRoot]
         let hasher = SHA256Hasher()
@@ -237,7 +234,6 @@ extension Ledger {
             }
         }
         try advance(nil)
-        try replay.flush()
         if let chainFinding { findings.append(chainFinding) }
         let root = stream.root
 
@@ -270,52 +266,65 @@ extension Ledger {
             }
         }
 
-        // 4. Every covered row against its recorded digest.
+        // 4. Every covered row against its recorded digest: each table and its replayed digests,
+        // both in key order, merged.
         var rowFindings: [AuditFinding] = []
         var moreRowFindings = 0
         var rowsChecked = 0
-        if logEnabledSchema {
-            func add(_ finding: AuditFinding) {
-                if rowFindings.count < options.maxRowFindings { rowFindings.append(finding) } else { moreRowFindings += 1 }
-            }
-            let digester = RowDigester()
-            for schema in try coveredSchemas() {
-                let lookup = try database.prepare("SELECT digest, dossier, seq FROM temp.audit_rows WHERE tbl = ? AND key = ?")
-                var present = 0
-                try scanRows(schema, digester) { key, digest, dossier in
+        func add(_ finding: AuditFinding) {
+            if rowFindings.count < options.maxRowFindings { rowFindings.append(finding) } else { moreRowFindings += 1 }
+        }
+        let digester = RowDigester()
+        for (n, schema) in schemas.enumerated() {
+            let actual = try database.prepare(Ledger.selectAll(schema))
+            defer { actual.reset() }
+            let keyCount = Int32(max(1, schema.keyColumns.count))
+            let keys = (1...keyCount).map { "k\($0)" }
+            let recorded = try database.prepare("SELECT \(keys.joined(separator: ", ")), digest, dossier, seq, key FROM temp.audit_rows_\(n) ORDER BY "
+                                                + keys.map { "\($0) COLLATE BINARY" }.joined(separator: ", "))
+            defer { recorded.reset() }
+            let actualKeys: [Int32] = schema.keyColumns.isEmpty ? [Int32(schema.columns.count)] : schema.keyColumns
+            let rowidColumn = Int32(schema.columns.count)
+            var hasActual = try actual.step(), hasRecorded = try recorded.step()
+            while hasActual || hasRecorded {
+                var order = 0
+                if !hasActual { order = 1 } else if !hasRecorded { order = -1 } else {
+                    for (i, column) in actualKeys.enumerated() where order == 0 {
+                        order = RowEncoding.compare(actual.value(column), recorded.value(Int32(i)))
+                    }
+                }
+                let seq = hasRecorded ? recorded.int64(keyCount + 2) : 0
+                let recordedDossier = hasRecorded && !recorded.isNull(keyCount + 1) ? recorded.text(keyCount + 1) : nil
+                if order > 0 {
+                    // The log says the row is there and the table has no such row.
+                    if !recorded.isNull(keyCount) {
+                        let key = recorded.text(keyCount + 3)
+                        add(AuditFinding(.rowDeleted, seq: seq, table: schema.name, key: key, dossier: recordedDossier,
+                                         "\(schema.name) row \(key) was deleted outside civlink (event \(seq) records it)"))
+                    }
+                    hasRecorded = try recorded.step()
+                    continue
+                }
+                let dossier = schema.dossierColumn.flatMap { schema.dossier(actual.value($0)) } ?? recordedDossier
+                let rowid = schema.keyColumns.isEmpty ? actual.int64(rowidColumn) : 0
+                if order < 0 || recorded.isNull(keyCount) {
+                    let keyBytes = digester.key(schema, actual, rowid: rowid)
+                    if !schema.isExcluded(keyBytes) {
+                        rowsChecked += 1
+                        let key = String(decoding: keyBytes, as: UTF8.self)
+                        add(AuditFinding(.rowInserted, table: schema.name, key: key, dossier: dossier,
+                                         "\(schema.name) row \(key) was added outside civlink: no event records it"))
+                    }
+                } else {
                     rowsChecked += 1
-                    if schema.isExcluded(key) { return }
-                    defer { lookup.reset() }
-                    try schema.tableBytes.withUnsafeBytes { try lookup.bindText($0, at: 1) }
-                    try key.withUnsafeBytes { try lookup.bindText($0, at: 2) }
-                    let found = try lookup.step()
-                    let keyText = String(decoding: key, as: UTF8.self)
-                    guard found, !lookup.isNull(0) else {
-                        add(AuditFinding(.rowInserted, table: schema.name, key: keyText, dossier: dossier,
-                                         "\(schema.name) row \(keyText) was added outside civlink: no event records it"))
-                        return
-                    }
-                    present += 1
-                    let recorded = lookup.bytes(0)
-                    if !recorded.elementsEqual(digest) {
-                        let seq = lookup.int64(2)
-                        add(AuditFinding(.rowEdited, seq: seq, table: schema.name, key: keyText, dossier: dossier ?? (lookup.isNull(1) ? nil : lookup.text(1)),
-                                         "\(schema.name) row \(keyText) was changed outside civlink: it is not as event \(seq) records it"))
+                    if !recorded.bytes(keyCount).elementsEqual(digester.digest(schema, actual)) {
+                        let key = String(decoding: digester.key(schema, actual, rowid: rowid), as: UTF8.self)
+                        add(AuditFinding(.rowEdited, seq: seq, table: schema.name, key: key, dossier: dossier,
+                                         "\(schema.name) row \(key) was changed outside civlink: it is not as event \(seq) records it"))
                     }
                 }
-                let recorded = try database.scalar("SELECT count(*) FROM temp.audit_rows WHERE tbl = ? AND digest IS NOT NULL", [.text(schema.name)]).int ?? 0
-                if present < recorded {
-                    // Rows the log says exist and the table lacks: look each up.
-                    for row in try database.query("SELECT key, dossier, seq FROM temp.audit_rows WHERE tbl = ? AND digest IS NOT NULL ORDER BY key",
-                                                  [.text(schema.name)]) {
-                        let key = row.string("key")
-                        if try currentDigest(schema, key: key, digester) == nil {
-                            let seq = row["seq"].int64 ?? 0
-                            add(AuditFinding(.rowDeleted, seq: seq, table: schema.name, key: key, dossier: row["dossier"].string,
-                                             "\(schema.name) row \(key) was deleted outside civlink (event \(seq) records it)"))
-                        }
-                    }
-                }
+                hasActual = try actual.step()
+                if order == 0 { hasRecorded = try recorded.step() }
             }
         }
         findings += rowFindings
@@ -390,71 +399,166 @@ extension Ledger {
     }
 }
 
-/// The latest digest of every row, replayed from the `rows` events into `temp.audit_rows`.
-/// A rows event's detail is read with a scanner of the canonical form civlink writes (the hash
-/// covers its bytes, and a key's text is kept as written); anything else is parsed as JSON.
+/// The latest digest of every row, replayed from the `rows` events into one temporary table per
+/// covered table (`temp.audit_rows_N`), keyed by the row's primary-key values, so that it can be
+/// read in the table's own key order. A rows event's detail is read with a scanner of the
+/// canonical form civlink writes (the hash covers its bytes); anything else is parsed as JSON.
 private struct RowReplay {
-    let database: SQLiteDatabase
-    /// Tables whose key starts with the dossier id, so their entries do not repeat it.
-    let keyNamesDossier: Set<[UInt8]>
-    private var digest = [UInt8](repeating: 0, count: 32)
+    struct Table {
+        let keyCount: Int
+        let keyNamesDossier: Bool
+        let upsert: Statement
+    }
 
-    init(_ database: SQLiteDatabase, keyNamesDossier: Set<String>) {
+    let database: SQLiteDatabase
+    private var tables: [[UInt8]: Table] = [:]
+
+    init(_ database: SQLiteDatabase, _ schemas: [CoveredSchema]) throws {
         self.database = database
-        self.keyNamesDossier = Set(keyNamesDossier.map { Array($0.utf8) })
+        for (n, schema) in schemas.enumerated() {
+            let keyCount = max(1, schema.keyColumns.count)
+            let keys = (1...keyCount).map { "k\($0)" }
+            try database.execute("""
+                CREATE TEMP TABLE audit_rows_\(n)(\(keys.joined(separator: ", ")), digest BLOB, dossier TEXT, seq INTEGER NOT NULL, key TEXT NOT NULL,
+                                                PRIMARY KEY (\(keys.joined(separator: ", ")))) WITHOUT ROWID
+                """)
+            let upsert = try database.prepare("""
+                INSERT INTO temp.audit_rows_\(n)(\(keys.joined(separator: ", ")), digest, dossier, seq, key)
+                VALUES (\(Array(repeating: "?", count: keyCount + 4).joined(separator: ", ")))
+                ON CONFLICT DO UPDATE SET digest = excluded.digest, dossier = COALESCE(excluded.dossier, dossier), seq = excluded.seq
+                """)
+            tables[schema.tableBytes] = Table(keyCount: keyCount, keyNamesDossier: schema.keyNamesDossier, upsert: upsert)
+        }
     }
 
     mutating func add(detail: UnsafeRawBufferPointer, seq: Int64) throws {
-        let statement = try database.prepare("""
-            INSERT INTO temp.audit_rows(tbl, key, digest, dossier, seq) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(tbl, key) DO UPDATE SET digest = excluded.digest, dossier = COALESCE(excluded.dossier, dossier), seq = excluded.seq
-            """)
-        if try scan(detail, seq, statement) { return }
+        if try scan(detail, seq) { return }
         // Not in the form civlink writes: parse it.
         guard let object = try? JSONReader.parse(String(decoding: detail, as: UTF8.self)), let entries = object["rows"]?.arrayValue else { return }
         for entry in entries {
             guard let parts = entry.arrayValue, parts.count >= 3, let table = parts[0].stringValue, let key = parts[1].arrayValue else { continue }
             let keyText = RowEncoding.keyText(key)
-            let dossier = parts.count > 3 ? parts[3].stringValue : keyNamesDossier.contains(Array(table.utf8)) ? key.first?.stringValue : nil
-            let tableBytes = Array(table.utf8)
             let hexBytes = parts[2].stringValue.map { Array($0.utf8) }
-            try tableBytes.withUnsafeBytes { table in
+            try Array(table.utf8).withUnsafeBytes { table in
                 try keyText.withUnsafeBytes { key in
                     if let hexBytes {
-                        try hexBytes.withUnsafeBytes { try store(statement, table: table, key: key, digestHex: $0, dossier: dossier, seq: seq) }
+                        try hexBytes.withUnsafeBytes { try store(table: table, key: key, digestHex: $0, dossier: parts.count > 3 ? parts[3].stringValue : nil, seq: seq) }
                     } else {
-                        try store(statement, table: table, key: key, digestHex: nil, dossier: dossier, seq: seq)
+                        try store(table: table, key: key, digestHex: nil, dossier: parts.count > 3 ? parts[3].stringValue : nil, seq: seq)
                     }
                 }
             }
         }
     }
 
-    /// One entry into the table; the digest's hexadecimal made bytes.
-    private mutating func store(_ statement: Statement, table: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, digestHex: UnsafeRawBufferPointer?,
-                                dossier: String?, seq: Int64) throws {
-        try statement.bindText(table, at: 1)
-        try statement.bindText(key, at: 2)
-        if let digestHex, digestHex.count == 64, let hash = MerkleHash(hexBytes: digestHex) {
-            try hash.withUnsafeBytes { try statement.bindBlob($0, at: 3) }
-        } else if let digestHex {
-            try statement.bindText(digestHex, at: 3)   // not a digest: it matches no row
+    /// One entry: its key's values bound one a column, the digest's hexadecimal made bytes.
+    private func store(table name: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, digestHex: UnsafeRawBufferPointer?,
+                       dossier: String?, seq: Int64) throws {
+        guard let table = tables[Array(name)] else { return }   // a table this ledger no longer has
+        let statement = table.upsert
+        defer { statement.reset() }
+        let values: [JSON]
+        if let plain = RowReplay.plainKey(key) {
+            guard plain.count == table.keyCount else { return }
+            for (i, value) in plain.enumerated() {
+                let index = Int32(i + 1)
+                switch value {
+                case .text(let range): try statement.bindText(UnsafeRawBufferPointer(rebasing: key[range]), at: index)
+                case .integer(let number): try statement.bindInt64(number, at: index)
+                case .null: try statement.bindNull(at: index)
+                }
+            }
+            values = []
         } else {
-            try statement.bindNull(at: 3)
+            guard let parsed = (try? JSONReader.parse(String(decoding: key, as: UTF8.self)))?.arrayValue, parsed.count == table.keyCount else { return }
+            values = parsed
+            try statement.bind(values.map { value -> SQLValue in
+                switch value {
+                case .string(let text): return .text(text)
+                case .number(let number): return number.rounded() == number ? .integer(Int64(number)) : .real(number)
+                default: return .null
+                }
+            })
+        }
+        let base = Int32(table.keyCount)
+        if let digestHex, let hash = MerkleHash(hexBytes: digestHex) {
+            try hash.withUnsafeBytes { try statement.bindBlob($0, at: base + 1) }
+        } else if let digestHex {
+            try statement.bindText(digestHex, at: base + 1)   // not a digest: it matches no row
+        } else {
+            try statement.bindNull(at: base + 1)
+        }
+        var dossier = dossier
+        if dossier == nil, table.keyNamesDossier {
+            if let plain = RowReplay.plainKey(key), case .text(let range)? = plain.first {
+                dossier = String(decoding: UnsafeRawBufferPointer(rebasing: key[range]), as: UTF8.self)
+            } else {
+                dossier = values.first?.stringValue
+            }
         }
         if var dossier {
-            try dossier.withUTF8 { try statement.bindText(UnsafeRawBufferPointer($0), at: 4) }
+            try dossier.withUTF8 { try statement.bindText(UnsafeRawBufferPointer($0), at: base + 2) }
         } else {
-            try statement.bindNull(at: 4)
+            try statement.bindNull(at: base + 2)
         }
-        try statement.bindInt64(seq, at: 5)
-        defer { statement.reset() }
+        try statement.bindInt64(seq, at: base + 3)
+        try statement.bindText(key, at: base + 4)
         while try statement.step() {}
+    }
+
+    enum KeyValue {
+        case text(Range<Int>)
+        case integer(Int64)
+        case null
+    }
+
+    /// The values of a key array of strings without escapes, integers and null; nil for anything else.
+    static func plainKey(_ key: UnsafeRawBufferPointer) -> [KeyValue]? {
+        guard key.count >= 2, key[0] == UInt8(ascii: "["), key[key.count - 1] == UInt8(ascii: "]") else { return nil }
+        var values: [KeyValue] = []
+        var i = 1
+        let end = key.count - 1
+        if i == end { return [] }
+        while i < end {
+            if key[i] == 0x22 {
+                var j = i + 1
+                while j < end, key[j] != 0x22 {
+                    if key[j] == 0x5C { return nil }
+                    j += 1
+                }
+                guard j < end else { return nil }
+                values.append(.text(i + 1..<j))
+                i = j + 1
+            } else if key[i] == UInt8(ascii: "n") {
+                guard i + 4 <= end, key[i + 1] == UInt8(ascii: "u"), key[i + 2] == UInt8(ascii: "l"), key[i + 3] == UInt8(ascii: "l") else { return nil }
+                values.append(.null)
+                i += 4
+            } else {
+                var j = i, number: Int64 = 0, negative = false
+                if key[j] == UInt8(ascii: "-") { negative = true; j += 1 }
+                let digits = j
+                while j < end, key[j] >= UInt8(ascii: "0"), key[j] <= UInt8(ascii: "9") {
+                    let (times, o1) = number.multipliedReportingOverflow(by: 10)
+                    let (sum, o2) = times.addingReportingOverflow(Int64(key[j] - UInt8(ascii: "0")))
+                    if o1 || o2 { return nil }
+                    number = sum
+                    j += 1
+                }
+                guard j > digits else { return nil }
+                values.append(.integer(negative ? -number : number))
+                i = j
+            }
+            if i < end {
+                guard key[i] == UInt8(ascii: ",") else { return nil }
+                i += 1
+            }
+        }
+        return values
     }
 
     /// `{"rows":[[TABLE,KEY,DIGEST(,DOSSIER)],...]}` (with `"baseline":true,` first) as civlink
     /// writes it; false when the bytes are not that (then nothing was stored).
-    private mutating func scan(_ bytes: UnsafeRawBufferPointer, _ seq: Int64, _ statement: Statement) throws -> Bool {
+    private mutating func scan(_ bytes: UnsafeRawBufferPointer, _ seq: Int64) throws -> Bool {
         var entries: [(table: Range<Int>, key: Range<Int>, digest: Range<Int>?, dossier: Range<Int>?)] = []
         var i = 0
         func expect(_ text: StaticString) -> Bool {
@@ -519,18 +623,10 @@ private struct RowReplay {
         }
         guard expect("}"), i == bytes.count else { return false }
         for entry in entries {
-            let table = UnsafeRawBufferPointer(rebasing: bytes[entry.table])
-            let key = UnsafeRawBufferPointer(rebasing: bytes[entry.key])
-            var dossier = entry.dossier.map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
-            if dossier == nil, keyNamesDossier.contains(Array(table)), key.count > 2, key[1] == 0x22,
-               let end = key[2...].firstIndex(of: 0x22), !key[2..<end].contains(0x5C) {
-                dossier = String(decoding: UnsafeRawBufferPointer(rebasing: key[2..<end]), as: UTF8.self)
-            }
-            try store(statement, table: table, key: key, digestHex: entry.digest.map { UnsafeRawBufferPointer(rebasing: bytes[$0]) },
-                      dossier: dossier, seq: seq)
+            try store(table: UnsafeRawBufferPointer(rebasing: bytes[entry.table]), key: UnsafeRawBufferPointer(rebasing: bytes[entry.key]),
+                      digestHex: entry.digest.map { UnsafeRawBufferPointer(rebasing: bytes[$0]) },
+                      dossier: entry.dossier.map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }, seq: seq)
         }
         return true
     }
-
-    mutating func flush() throws {}
 }

@@ -135,6 +135,43 @@ enum RowEncoding {
         }
     }
 
+    /// SQLite's order of two values under the BINARY collation (NULL, numbers, text, blobs):
+    /// negative, zero or positive.
+    static func compare(_ a: OpaquePointer?, _ b: OpaquePointer?) -> Int {
+        func rank(_ value: OpaquePointer?) -> Int {
+            guard let value else { return 0 }
+            switch sqlite3_value_type(value) {
+            case SQLITE_INTEGER, SQLITE_FLOAT: return 1
+            case SQLITE_TEXT: return 2
+            case SQLITE_BLOB: return 3
+            default: return 0
+            }
+        }
+        let ra = rank(a), rb = rank(b)
+        if ra != rb { return ra < rb ? -1 : 1 }
+        guard let a, let b else { return 0 }
+        switch ra {
+        case 1:
+            if sqlite3_value_type(a) == SQLITE_INTEGER && sqlite3_value_type(b) == SQLITE_INTEGER {
+                let x = sqlite3_value_int64(a), y = sqlite3_value_int64(b)
+                return x < y ? -1 : x > y ? 1 : 0
+            }
+            let x = sqlite3_value_double(a), y = sqlite3_value_double(b)
+            return x < y ? -1 : x > y ? 1 : 0
+        case 2, 3:
+            let pa = ra == 2 ? UnsafeRawPointer(sqlite3_value_text(a)) : sqlite3_value_blob(a)
+            let pb = ra == 2 ? UnsafeRawPointer(sqlite3_value_text(b)) : sqlite3_value_blob(b)
+            let na = Int(sqlite3_value_bytes(a)), nb = Int(sqlite3_value_bytes(b))
+            let common = min(na, nb)
+            guard common > 0, let pa, let pb else { return na < nb ? -1 : na > nb ? 1 : 0 }
+            let c = memcmp(pa, pb, common)
+            if c != 0 { return Int(c) }
+            return na < nb ? -1 : na > nb ? 1 : 0
+        default:
+            return 0
+        }
+    }
+
     /// The key text of values given as JSON (from an event, or to look a setting up).
     static func keyText(_ values: [JSON]) -> [UInt8] {
         JSON.array(values).bytes(sortKeys: true)

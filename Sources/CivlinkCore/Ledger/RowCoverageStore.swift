@@ -26,7 +26,7 @@ extension Ledger {
     /// without a declared key.
     static func selectAll(_ schema: CoveredSchema) -> String {
         let keyed = !schema.keyColumns.isEmpty
-        let order = keyed ? schema.keyColumns.map { "\"\(schema.columns[Int($0)])\"" }.joined(separator: ", ") : "rowid"
+        let order = keyed ? schema.keyColumns.map { "\"\(schema.columns[Int($0)])\" COLLATE BINARY" }.joined(separator: ", ") : "rowid"
         return "SELECT *\(keyed ? "" : ", rowid") FROM \"\(schema.name)\" ORDER BY \(order)"
     }
 

@@ -37,11 +37,13 @@ public struct MerkleHash: Hashable, Sendable, CustomStringConvertible {
         guard digits.count == 2 * MerkleHash.byteCount else { return nil }
         var hash = MerkleHash.zero
         let ok = hash.withUnsafeMutableBytes { out -> Bool in
+            var bad: UInt8 = 0
             for i in 0..<MerkleHash.byteCount {
-                guard let high = hexValue(digits[2 * i]), let low = hexValue(digits[2 * i + 1]) else { return false }
-                out[i] = high << 4 | low
+                let high = hexDigitValues[Int(digits[2 * i])], low = hexDigitValues[Int(digits[2 * i + 1])]
+                bad |= high | low
+                out[i] = high << 4 | (low & 0x0F)
             }
-            return true
+            return bad & 0xF0 == 0
         }
         guard ok else { return nil }
         self = hash
@@ -184,3 +186,6 @@ public struct StreamingMerkleRoot {
         return stream.root
     }
 }
+
+/// 0-15 for a hexadecimal digit (either case), 0xFF for anything else.
+private let hexDigitValues: [UInt8] = (0..<256).map { hexValue(UInt8($0)) ?? 0xFF }
