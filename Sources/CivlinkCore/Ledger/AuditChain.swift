@@ -280,12 +280,22 @@ extension Ledger {
             defer { actual.reset() }
             let keyCount = Int32(max(1, schema.keyColumns.count))
             let keys = (1...keyCount).map { "k\($0)" }
+            // The entries as they were appended, sorted by key, the latest first for each key.
             let recorded = try database.prepare("SELECT \(keys.joined(separator: ", ")), digest, dossier, seq, key FROM temp.audit_rows_\(n) ORDER BY "
-                                                + keys.map { "\($0) COLLATE BINARY" }.joined(separator: ", "))
+                                                + keys.map { "\($0) COLLATE BINARY" }.joined(separator: ", ") + ", seq DESC, rowid DESC")
             defer { recorded.reset() }
             let actualKeys: [Int32] = schema.keyColumns.isEmpty ? [Int32(schema.columns.count)] : schema.keyColumns
             let rowidColumn = Int32(schema.columns.count)
             var hasActual = try actual.step(), hasRecorded = try recorded.step()
+            var lastKey: [UInt8] = []
+            /// The next entry for another key (the first of each key is its latest).
+            func nextRecorded() throws -> Bool {
+                lastKey = Array(recorded.bytes(keyCount + 3))
+                while try recorded.step() {
+                    if !recorded.bytes(keyCount + 3).elementsEqual(lastKey) { return true }
+                }
+                return false
+            }
             while hasActual || hasRecorded {
                 var order = 0
                 if !hasActual { order = 1 } else if !hasRecorded { order = -1 } else {
@@ -302,7 +312,7 @@ extension Ledger {
                         add(AuditFinding(.rowDeleted, seq: seq, table: schema.name, key: key, dossier: recordedDossier,
                                          "\(schema.name) row \(key) was deleted outside civlink (event \(seq) records it)"))
                     }
-                    hasRecorded = try recorded.step()
+                    hasRecorded = try nextRecorded()
                     continue
                 }
                 let dossier = schema.dossierColumn.flatMap { schema.dossier(actual.value($0)) } ?? recordedDossier
@@ -324,7 +334,7 @@ extension Ledger {
                     }
                 }
                 hasActual = try actual.step()
-                if order == 0 { hasRecorded = try recorded.step() }
+                if order == 0 { hasRecorded = try nextRecorded() }
             }
         }
         findings += rowFindings
@@ -399,9 +409,10 @@ extension Ledger {
     }
 }
 
-/// The latest digest of every row, replayed from the `rows` events into one temporary table per
-/// covered table (`temp.audit_rows_N`), keyed by the row's primary-key values, so that it can be
-/// read in the table's own key order. A rows event's detail is read with a scanner of the
+/// The digests the `rows` events record, appended to one temporary table per covered table
+/// (`temp.audit_rows_N`) with the row's key values, so that they can be read sorted in the
+/// table's own key order, the latest first for each key (appending and sorting once costs less
+/// than keeping a keyed table up to date). A rows event's detail is read with a scanner of the
 /// canonical form civlink writes (the hash covers its bytes); anything else is parsed as JSON.
 private struct RowReplay {
     struct Table {
@@ -419,13 +430,11 @@ private struct RowReplay {
             let keyCount = max(1, schema.keyColumns.count)
             let keys = (1...keyCount).map { "k\($0)" }
             try database.execute("""
-                CREATE TEMP TABLE audit_rows_\(n)(\(keys.joined(separator: ", ")), digest BLOB, dossier TEXT, seq INTEGER NOT NULL, key TEXT NOT NULL,
-                                                PRIMARY KEY (\(keys.joined(separator: ", ")))) WITHOUT ROWID
+                CREATE TEMP TABLE audit_rows_\(n)(\(keys.joined(separator: ", ")), digest BLOB, dossier TEXT, seq INTEGER NOT NULL, key TEXT NOT NULL)
                 """)
             let upsert = try database.prepare("""
                 INSERT INTO temp.audit_rows_\(n)(\(keys.joined(separator: ", ")), digest, dossier, seq, key)
                 VALUES (\(Array(repeating: "?", count: keyCount + 4).joined(separator: ", ")))
-                ON CONFLICT DO UPDATE SET digest = excluded.digest, dossier = COALESCE(excluded.dossier, dossier), seq = excluded.seq
                 """)
             tables[schema.tableBytes] = Table(keyCount: keyCount, keyNamesDossier: schema.keyNamesDossier, upsert: upsert)
         }
