@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Transfer benchmark (not a test). Sends SPOOL_N messages to a spool directory and HTTP_N to the
-# loopback HTTP agency of Tests/CivlinkE2ETests/Fixtures/agency_server.py, then posts the same
+# loopback HTTP agency of Tests/Fixtures/agency_server.py, then posts the same
 # HTTP_N messages with a plain curl loop (one curl per message, as a shell integration would) to
 # a fresh agency as the baseline. Prints the rates and the ratio civlink / curl.
 #   SPOOL_N=100000 HTTP_N=10000 bench/transfer.sh      (defaults)
@@ -42,7 +42,7 @@ SQL
 }
 
 start_server() {
-  python3 "$root/Tests/CivlinkE2ETests/Fixtures/agency_server.py" > "$work/$1.port" &
+  python3 "$root/Tests/Fixtures/agency_server.py" > "$work/$1.port" &
   while [ ! -s "$work/$1.port" ]; do sleep 0.1; done
   head -1 "$work/$1.port"
 }

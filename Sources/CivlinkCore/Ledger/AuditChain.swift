@@ -308,9 +308,9 @@ extension Ledger {
                 if order > 0 {
                     // The log says the row is there and the table has no such row.
                     if !recorded.isNull(keyCount) {
-                        let key = recorded.text(keyCount + 3)
+                        let key = schema.table.personalKey ? nil : recorded.text(keyCount + 3)
                         add(AuditFinding(.rowDeleted, seq: seq, table: schema.name, key: key, dossier: recordedDossier,
-                                         "\(schema.name) row \(key) was deleted outside civlink (event \(seq) records it)"))
+                                         "\(schema.name) row \(key ?? "(key withheld)") was deleted outside civlink (event \(seq) records it)"))
                     }
                     hasRecorded = try nextRecorded()
                     continue
@@ -321,16 +321,16 @@ extension Ledger {
                     let keyBytes = digester.key(schema, actual, rowid: rowid)
                     if !schema.isExcluded(keyBytes) {
                         rowsChecked += 1
-                        let key = String(decoding: keyBytes, as: UTF8.self)
+                        let key = schema.table.personalKey ? nil : String(decoding: keyBytes, as: UTF8.self)
                         add(AuditFinding(.rowInserted, table: schema.name, key: key, dossier: dossier,
-                                         "\(schema.name) row \(key) was added outside civlink: no event records it"))
+                                         "\(schema.name) row \(key ?? "(key withheld)") was added outside civlink: no event records it"))
                     }
                 } else {
                     rowsChecked += 1
                     if !recorded.bytes(keyCount).elementsEqual(digester.digest(schema, actual)) {
-                        let key = String(decoding: digester.key(schema, actual, rowid: rowid), as: UTF8.self)
+                        let key = schema.table.personalKey ? nil : String(decoding: digester.key(schema, actual, rowid: rowid), as: UTF8.self)
                         add(AuditFinding(.rowEdited, seq: seq, table: schema.name, key: key, dossier: dossier,
-                                         "\(schema.name) row \(key) was changed outside civlink: it is not as event \(seq) records it"))
+                                         "\(schema.name) row \(key ?? "(key withheld)") was changed outside civlink: it is not as event \(seq) records it"))
                     }
                 }
                 hasActual = try actual.step()

@@ -16,7 +16,7 @@ enum CoveredTables {
         CoveredTable("messages", dossier: .column("dossier_id")),
         CoveredTable("receipts", dossier: .message("message_id")),
         CoveredTable("quarantine"),
-        CoveredTable("officers"),
+        CoveredTable("officers", personalKey: true),
         CoveredTable("certificates"),
         CoveredTable("trusted_roots"),
         CoveredTable("agencies"),
@@ -26,7 +26,8 @@ enum CoveredTables {
 }
 
 /// One covered table: its name, where a row names its dossier (so findings can say which
-/// dossier), and primary-key values left out (a settings row that is checked another way).
+/// dossier), primary-key values left out (a settings row that is checked another way), and
+/// whether its key holds personal data (an officer's name), which findings then do not show.
 struct CoveredTable: Sendable {
     enum DossierColumn: Sendable {
         case none
@@ -39,10 +40,12 @@ struct CoveredTable: Sendable {
     let name: String
     let dossier: DossierColumn
     let except: Set<String>
+    let personalKey: Bool
 
-    init(_ name: String, dossier: DossierColumn = .none, except: Set<String> = []) {
+    init(_ name: String, dossier: DossierColumn = .none, except: Set<String> = [], personalKey: Bool = false) {
         self.name = name
         self.dossier = dossier
         self.except = except
+        self.personalKey = personalKey
     }
 }

@@ -35,9 +35,6 @@ final class LedgerNodeStore: NodeStore {
 /// SHA-256(0x00 || event hash). Signed checkpoints of the tree (C2SP tlog-checkpoint) let anyone
 /// holding one check later that the ledger still holds, unchanged, every event it covered.
 extension Ledger {
-    /// Whether this ledger has its tree, key and row coverage (schema 10 on).
-    var hasLog: Bool { (try? schemaVersion) ?? 0 >= Migrations.log }
-
     /// Adds an event's leaf to the tree, which is read (its right border) once per transaction.
     func appendLeaf(eventHash: [UInt8], seq: Int64) throws {
         guard logEnabled else { return }

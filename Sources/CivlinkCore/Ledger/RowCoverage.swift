@@ -213,8 +213,6 @@ final class RowCapture {
         byName = Dictionary(uniqueKeysWithValues: schemas.enumerated().map { ($1.name, $0) })
     }
 
-    func schema(named name: String) -> CoveredSchema? { byName[name].map { schemas[$0] } }
-
     var isEmpty: Bool { entries.isEmpty }
 
     func reset() {

@@ -34,7 +34,7 @@ public enum TransparencyLog {
             let events = try ledger.lastEventSeq()
             let root = size <= events ? try ledger.storedRoot(size: size) : nil
             guard root == signed.checkpoint.rootHash else {
-                throw Failure(.invalidInput, "the checkpoint's tree of \(size) events is not this ledger's: run civlink audit verify with it")
+                throw Failure(.invalidInput, "the checkpoint's tree of \(size) events is not this ledger's", remedy: .runAudit)
             }
             return try ledger.inclusionProofs(dossier: dossier, treeSize: size)
         }
