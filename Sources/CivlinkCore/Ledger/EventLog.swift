@@ -44,13 +44,15 @@ extension Ledger {
         var head = try currentChainHead()
         var rows: [[SQLValue]] = []
         rows.reserveCapacity(events.count)
-        var body: [UInt8] = []
         for item in events {
             let seq = head.seq + 1
             LedgerEvent.canonicalBytes(seq: seq, dossier: item.dossier, at: at.seconds, actor: actor, kind: item.kind, procedure: item.procedure,
-                                       detail: item.detail, prev: head.hash, into: &body)
-            let hashBytes = [UInt8](Digest.sha256(body))
-            let hash = hashBytes.hexString
+                                       detail: item.detail, prev: head.hash, into: &eventBody)
+            var hashBytes = MerkleHash.zero
+            eventHasher.begin()
+            eventBody.withUnsafeBytes { eventHasher.update($0) }
+            hashBytes.withUnsafeMutableBytes { eventHasher.finish(into: $0) }
+            let hash = hashBytes.hex
             rows.append([.integer(seq), .text(item.dossier), .integer(at.seconds), .text(actor), .text(item.kind), SQLValue(item.procedure),
                          .text(String(decoding: item.detail, as: UTF8.self)), .text(head.hash), .text(hash)])
             try appendLeaf(eventHash: hashBytes, seq: seq)

@@ -45,6 +45,9 @@ public final class Ledger {
     /// Events become leaves of the Merkle tree (schema 10 on).
     var logEnabled = false
     let merkleHasher = MerkleHasher()
+    /// Each event's canonical form is written here and hashed with this, one event after another.
+    var eventBody: [UInt8] = []
+    let eventHasher = SHA256Hasher()
     /// Who a transaction that appends no event of its own is recorded as (its `rows` events).
     public var defaultActor = "civlink"
     /// The clock when it is fixed (`CIVLINK_NOW`), for the `rows` events of such transactions.

@@ -21,11 +21,24 @@ final class LedgerNodeStore: NodeStore {
         pending.append(contentsOf: nodes)
     }
 
+    /// Stores the nodes kept, 64 a statement, bound in place.
     func flush() throws {
-        guard !pending.isEmpty else { return }
-        try database.insertRows("INSERT INTO log_nodes(level, idx, hash)", pending.map {
-            [.integer(Int64($0.id.level)), .integer(Int64(bitPattern: $0.id.index)), .blob(Data($0.hash.bytes))]
-        }, rowsPerStatement: 64)
+        var start = 0
+        while start < pending.count {
+            let count = min(64, pending.count - start)
+            let statement = try database.prepare("INSERT INTO log_nodes(level, idx, hash) VALUES "
+                                                 + Array(repeating: "(?, ?, ?)", count: count).joined(separator: ","))
+            defer { statement.reset() }
+            for i in 0..<count {
+                let node = pending[start + i]
+                let column = Int32(3 * i)
+                try statement.bindInt64(Int64(node.id.level), at: column + 1)
+                try statement.bindInt64(Int64(bitPattern: node.id.index), at: column + 2)
+                try node.hash.withUnsafeBytes { try statement.bindBlob($0, at: column + 3) }
+            }
+            while try statement.step() {}
+            start += count
+        }
         pending.removeAll(keepingCapacity: true)
     }
 }
@@ -36,10 +49,11 @@ final class LedgerNodeStore: NodeStore {
 /// holding one check later that the ledger still holds, unchanged, every event it covered.
 extension Ledger {
     /// Adds an event's leaf to the tree, which is read (its right border) once per transaction.
-    func appendLeaf(eventHash: [UInt8], seq: Int64) throws {
+    func appendLeaf(eventHash: MerkleHash, seq: Int64) throws {
         guard logEnabled else { return }
         if transactionTree == nil { transactionTree = try loadTree(size: seq - 1) }
-        _ = try transactionTree!.append(leafHash: merkleHasher.leafHash(eventHash))
+        let leaf = eventHash.withUnsafeBytes { merkleHasher.leafHash(raw: $0) }
+        _ = try transactionTree!.append(leafHash: leaf)
     }
 
     /// The tree of the first `size` events as stored, refusing one whose nodes do not fit the log.

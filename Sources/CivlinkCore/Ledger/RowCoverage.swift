@@ -2,8 +2,9 @@ import CSQLite
 import Glibc
 
 /// A covered table as this connection's schema has it: columns in declaration order, the
-/// primary key, the column naming the dossier, and the order the digest reads columns in.
-struct CoveredSchema {
+/// primary key, the column naming the dossier, and the order the digest reads columns in. A class:
+/// the hook reads it for every row changed, without copying its arrays.
+final class CoveredSchema {
     let table: CoveredTable
     let columns: [String]
     /// Primary-key columns in key order; empty for a table keyed by its rowid only.
@@ -38,8 +39,8 @@ struct CoveredSchema {
 
     /// The dossier a row names, from the value of its dossier column.
     func dossier(_ value: OpaquePointer?) -> String? {
-        guard let value, sqlite3_value_type(value) == SQLITE_TEXT, let text = sqlite3_value_text(value) else { return nil }
-        let raw = String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_value_bytes(value))), as: UTF8.self)
+        guard let value, sqlite3_value_type(value) == SQLITE_TEXT else { return nil }
+        let raw = String(decoding: RowEncoding.textBytes(value), as: UTF8.self)
         if case .message = table.dossier, let dot = raw.firstIndex(of: ".") { return String(raw[..<dot]) }
         return raw
     }
@@ -58,6 +59,14 @@ struct CoveredSchema {
 enum RowEncoding {
     static let prefix = Array("civlink.row/1".utf8) + [0]
 
+    /// The UTF-8 bytes of a text value, in place. Read as a blob: `sqlite3_value_text` would first
+    /// copy a value that is not NUL-terminated (every value read from a record), which costs an
+    /// allocation for each column of each row.
+    @inline(__always)
+    static func textBytes(_ value: OpaquePointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: sqlite3_value_blob(value), count: Int(sqlite3_value_bytes(value)))
+    }
+
     static func appendValue(_ value: OpaquePointer?, to out: inout [UInt8]) -> Bool {
         guard let value else { return false }
         switch sqlite3_value_type(value) {
@@ -69,10 +78,9 @@ enum RowEncoding {
             appendBigEndian(sqlite3_value_double(value).bitPattern, to: &out)
         case SQLITE_TEXT:
             out.append(UInt8(ascii: "t"))
-            let text = sqlite3_value_text(value)
-            let count = Int(sqlite3_value_bytes(value))
-            appendBigEndian(UInt64(count), to: &out)
-            if let text, count > 0 { out.append(contentsOf: UnsafeBufferPointer(start: text, count: count)) }
+            let text = textBytes(value)
+            appendBigEndian(UInt64(text.count), to: &out)
+            if text.count > 0 { out.append(contentsOf: text) }
         case SQLITE_BLOB:
             out.append(UInt8(ascii: "b"))
             let blob = sqlite3_value_blob(value)
@@ -125,8 +133,7 @@ enum RowEncoding {
         case SQLITE_INTEGER: out.append(contentsOf: JSON.formatNumber(Double(sqlite3_value_int64(value))).utf8)
         case SQLITE_FLOAT: out.append(contentsOf: JSON.formatNumber(sqlite3_value_double(value)).utf8)
         case SQLITE_TEXT:
-            let text = sqlite3_value_text(value)
-            JSON.writeString(bytes: UnsafeRawBufferPointer(start: text, count: Int(sqlite3_value_bytes(value))), to: &out)
+            JSON.writeString(bytes: textBytes(value), to: &out)
         case SQLITE_BLOB:
             let blob = sqlite3_value_blob(value)
             let hex = [UInt8](UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_value_bytes(value)))).hexString
@@ -159,8 +166,7 @@ enum RowEncoding {
             let x = sqlite3_value_double(a), y = sqlite3_value_double(b)
             return x < y ? -1 : x > y ? 1 : 0
         case 2, 3:
-            let pa = ra == 2 ? UnsafeRawPointer(sqlite3_value_text(a)) : sqlite3_value_blob(a)
-            let pb = ra == 2 ? UnsafeRawPointer(sqlite3_value_text(b)) : sqlite3_value_blob(b)
+            let pa = sqlite3_value_blob(a), pb = sqlite3_value_blob(b)
             let na = Int(sqlite3_value_bytes(a)), nb = Int(sqlite3_value_bytes(b))
             let common = min(na, nb)
             guard common > 0, let pa, let pb else { return na < nb ? -1 : na > nb ? 1 : 0 }
@@ -179,13 +185,16 @@ enum RowEncoding {
 }
 
 /// The preupdate hook's side of a write transaction: the digest of every covered row the
-/// transaction inserts or updates and a tombstone for every one it deletes, keyed by table and
-/// primary key (the last change of a row wins). `Ledger.write` turns them into `rows` events at
-/// commit. Used by the writer's thread only.
+/// transaction inserts or updates and a tombstone for every one it deletes, in the order of the
+/// changes. A row changed twice in a row is listed once; a row changed again later is listed again,
+/// and the last entry for a row is what the row must be (the audit reads them so), which spares a
+/// look-up per change. `Ledger.write` turns them into `rows` events at commit. Used by the
+/// writer's thread only.
 final class RowCapture {
     struct Entry {
         let table: Int
-        let key: String
+        /// The key's canonical JSON text.
+        let key: [UInt8]
         /// Offset of the digest in `digests`, or -1 for a deleted row.
         var digest: Int
         var dossier: String?
@@ -194,7 +203,6 @@ final class RowCapture {
     private(set) var schemas: [CoveredSchema] = []
     private var byName: [String: Int] = [:]
     private(set) var entries: [Entry] = []
-    private var index: [String: Int] = [:]
     private(set) var digests: [UInt8] = []
     private let hasher = SHA256Hasher()
     private var encoding: [UInt8] = []
@@ -217,7 +225,6 @@ final class RowCapture {
 
     func reset() {
         entries.removeAll(keepingCapacity: true)
-        index.removeAll(keepingCapacity: true)
         digests.removeAll(keepingCapacity: true)
         uncertain = false
         calls = 0
@@ -270,7 +277,8 @@ final class RowCapture {
         hasher.begin()
         encoding.withUnsafeBytes { hasher.update($0) }
         digests.withUnsafeMutableBytes { hasher.finish(into: UnsafeMutableRawBufferPointer(rebasing: $0[offset...])) }
-        store(table, key, digest: offset, dossier: schema.dossierColumn.flatMap { schema.dossier(value($0)) })
+        // A key that starts with the dossier names it already (details leave it out).
+        store(table, key, digest: offset, dossier: schema.keyNamesDossier ? nil : schema.dossierColumn.flatMap { schema.dossier(value($0)) })
     }
 
     private func record(_ table: Int, _ key: [UInt8], deletedWith dossier: String?) {
@@ -279,14 +287,11 @@ final class RowCapture {
     }
 
     private func store(_ table: Int, _ key: [UInt8], digest: Int, dossier: String?) {
-        let keyText = String(decoding: key, as: UTF8.self)
-        let id = schemas[table].name + "\u{0}" + keyText
-        if let existing = index[id] {
-            entries[existing].digest = digest
-            if dossier != nil { entries[existing].dossier = dossier }
+        if let last = entries.indices.last, entries[last].table == table, entries[last].key == key {
+            entries[last].digest = digest
+            if dossier != nil { entries[last].dossier = dossier }
         } else {
-            index[id] = entries.count
-            entries.append(Entry(table: table, key: keyText, digest: digest, dossier: dossier))
+            entries.append(Entry(table: table, key: key, digest: digest, dossier: dossier))
         }
     }
 
@@ -300,9 +305,7 @@ final class RowCapture {
         }
     }
 
-    func digestHex(_ entry: Entry) -> String? {
-        entry.digest < 0 ? nil : [UInt8](digests[entry.digest..<entry.digest + SHA256Hasher.digestLength]).hexString
-    }
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// A row read from the table (a baseline).
     func recordScanned(_ schema: CoveredSchema, _ key: [UInt8], _ digest: [UInt8], _ dossier: String?) {
@@ -329,9 +332,18 @@ final class RowCapture {
                 out.append(UInt8(ascii: "["))
                 JSON.writeString(schemas[entry.table].name, to: &out)
                 out.append(UInt8(ascii: ","))
-                out.append(contentsOf: entry.key.utf8)
+                out.append(contentsOf: entry.key)
                 out.append(UInt8(ascii: ","))
-                if let hex = digestHex(entry) { JSON.writeString(hex, to: &out) } else { out.append(contentsOf: "null".utf8) }
+                if entry.digest < 0 {
+                    out.append(contentsOf: "null".utf8)
+                } else {
+                    out.append(0x22)
+                    for byte in digests[entry.digest..<entry.digest + SHA256Hasher.digestLength] {
+                        out.append(RowCapture.hexDigits[Int(byte >> 4)])
+                        out.append(RowCapture.hexDigits[Int(byte & 0x0F)])
+                    }
+                    out.append(0x22)
+                }
                 if let dossier = entry.dossier, !schemas[entry.table].keyNamesDossier {
                     out.append(UInt8(ascii: ","))
                     JSON.writeString(dossier, to: &out)

@@ -71,7 +71,7 @@ extension Ledger {
             capture.load(try coveredSchemas())
             let digester = RowDigester()
             for (i, entry) in capture.entries.enumerated() {
-                capture.setDigest(i, try currentDigest(capture.schemas[entry.table], key: entry.key, digester))
+                capture.setDigest(i, try currentDigest(capture.schemas[entry.table], key: String(decoding: entry.key, as: UTF8.self), digester))
             }
         }
         let details = capture.details(maxEntries: Ledger.rowsPerEvent)

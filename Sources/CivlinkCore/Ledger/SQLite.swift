@@ -375,13 +375,10 @@ final class Statement {
     func int64(_ i: Int32) -> Int64 { sqlite3_column_int64(handle, i) }
     func isNull(_ i: Int32) -> Bool { sqlite3_column_type(handle, i) == SQLITE_NULL }
 
-    /// The bytes of text or blob column `i`, valid until the next step or reset.
+    /// The bytes of text or blob column `i`, valid until the next step or reset. Read as a blob
+    /// either way: `sqlite3_column_text` copies a value that is not NUL-terminated first.
     func bytes(_ i: Int32) -> UnsafeRawBufferPointer {
-        if sqlite3_column_type(handle, i) == SQLITE_BLOB {
-            let pointer = sqlite3_column_blob(handle, i)
-            return UnsafeRawBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, i)))
-        }
-        let pointer = sqlite3_column_text(handle, i)
+        let pointer = sqlite3_column_blob(handle, i)
         return UnsafeRawBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, i)))
     }
 

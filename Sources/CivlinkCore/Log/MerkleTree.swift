@@ -63,15 +63,17 @@ public struct MerkleTree<Store: NodeStore> {
         var writes = [StoredNode(id: NodeID(level: 0, index: n), hash: leafHash)]
         var hash = leafHash
         var level: UInt8 = 0
-        var border = self.border
+        // The border is read here and changed only once the store has the nodes (no copy of it).
+        var kept = border.count
         while (n >> UInt64(level)) & 1 == 1 {
-            hash = hasher.nodeHash(border.removeLast(), hash)
+            kept -= 1
+            hash = hasher.nodeHash(border[kept], hash)
             level += 1
             writes.append(StoredNode(id: NodeID(level: level, index: n >> UInt64(level)), hash: hash))
         }
-        border.append(hash)
         try store.put(writes)
-        self.border = border
+        border.removeLast(border.count - kept)
+        border.append(hash)
         size = n + 1
         return n
     }
