@@ -42,8 +42,7 @@ extension Ledger {
     func appendSerialized(_ events: [SerializedEvent], at: Timestamp, actor: String) throws -> Int64 {
         precondition(writing, "events are appended inside Ledger.write")
         var head = try currentChainHead()
-        var rows: [[SQLValue]] = []
-        rows.reserveCapacity(events.count)
+        let insert = try database.prepare("INSERT INTO events(seq, dossier_id, at, actor, kind, procedure, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         for item in events {
             let seq = head.seq + 1
             LedgerEvent.canonicalBytes(seq: seq, dossier: item.dossier, at: at.seconds, actor: actor, kind: item.kind, procedure: item.procedure,
@@ -53,12 +52,19 @@ extension Ledger {
             eventBody.withUnsafeBytes { eventHasher.update($0) }
             hashBytes.withUnsafeMutableBytes { eventHasher.finish(into: $0) }
             let hash = hashBytes.hex
-            rows.append([.integer(seq), .text(item.dossier), .integer(at.seconds), .text(actor), .text(item.kind), SQLValue(item.procedure),
-                         .text(String(decoding: item.detail, as: UTF8.self)), .text(head.hash), .text(hash)])
+            defer { insert.reset() }
+            try insert.bind([.integer(seq), .text(item.dossier), .integer(at.seconds), .text(actor), .text(item.kind), SQLValue(item.procedure)])
+            var previous = head.hash, own = hash
+            try previous.withUTF8 { try insert.bindText(UnsafeRawBufferPointer($0), at: 8) }
+            try own.withUTF8 { try insert.bindText(UnsafeRawBufferPointer($0), at: 9) }
+            // The detail is bound in place, not copied: the statement runs while the bytes are there.
+            try item.detail.withUnsafeBytes { detail in
+                try insert.bindText(detail, at: 7, copy: false)
+                while try insert.step() {}
+            }
             try appendLeaf(eventHash: hashBytes, seq: seq)
             head = (seq, hash)
         }
-        try database.insertRows("INSERT INTO events(seq, dossier_id, at, actor, kind, procedure, detail, prev_hash, hash)", rows)
         chainHead = head
         lastEvent = (at, actor)
         return head.seq

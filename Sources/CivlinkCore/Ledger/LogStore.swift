@@ -147,8 +147,9 @@ extension Ledger {
         for schema in capture.schemas {
             try scanRows(schema, digester) { key, digest, dossier in capture.recordScanned(schema, key, digest, dossier) }
         }
-        let details = capture.details(maxEntries: Ledger.rowsPerEvent, baseline: true)
-        try appendSerialized(details.map { ("", LedgerEvent.rowsKind, nil, $0) }, at: fixedNow ?? Timestamp.wallClock, actor: defaultActor)
+        try capture.forEachDetail(maxEntries: Ledger.rowsPerEvent, baseline: true) { detail in
+            try appendSerialized([("", LedgerEvent.rowsKind, nil, detail)], at: fixedNow ?? Timestamp.wallClock, actor: defaultActor)
+        }
     }
 
     // MARK: Identity

@@ -208,6 +208,7 @@ final class RowCapture {
     private var encoding: [UInt8] = []
     private var keyBytes: [UInt8] = []
     private var oldKeyBytes: [UInt8] = []
+    private var detailBuffer: [UInt8] = []
     /// Changes are collected only inside `Ledger.write`.
     var active = false
     /// A statement that had changed rows failed, and SQLite rolled those changes back: the
@@ -291,7 +292,9 @@ final class RowCapture {
             entries[last].digest = digest
             if dossier != nil { entries[last].dossier = dossier }
         } else {
-            entries.append(Entry(table: table, key: key, digest: digest, dossier: dossier))
+            // A copy of its own size: the caller's buffer is reused for the next key (keeping it
+            // would keep, and reallocate, the buffer's whole capacity for every row).
+            entries.append(Entry(table: table, key: key.withUnsafeBufferPointer { Array($0) }, digest: digest, dossier: dossier))
         }
     }
 
@@ -317,44 +320,41 @@ final class RowCapture {
 
     /// The details of the `rows` events: `{"rows":[[table, key, digest or null, dossier?], ...]}`
     /// (with `"baseline":true` first for a baseline) in canonical form, at most `maxEntries`
-    /// entries each.
-    func details(maxEntries: Int, baseline: Bool = false) -> [[UInt8]] {
-        var result: [[UInt8]] = []
+    /// entries each, handed to `body` one at a time in one reused buffer.
+    func forEachDetail(maxEntries: Int, baseline: Bool = false, _ body: ([UInt8]) throws -> Void) rethrows {
         var start = 0
         while start < entries.count {
             let end = min(entries.count, start + maxEntries)
-            var out: [UInt8] = []
-            out.reserveCapacity((end - start) * 130 + 16)
-            out.append(contentsOf: (baseline ? #"{"baseline":true,"rows":["# : #"{"rows":["#).utf8)
+            detailBuffer.removeAll(keepingCapacity: true)
+            detailBuffer.append(contentsOf: (baseline ? #"{"baseline":true,"rows":["# : #"{"rows":["#).utf8)
             for i in start..<end {
                 let entry = entries[i]
-                if i > start { out.append(UInt8(ascii: ",")) }
-                out.append(UInt8(ascii: "["))
-                JSON.writeString(schemas[entry.table].name, to: &out)
-                out.append(UInt8(ascii: ","))
-                out.append(contentsOf: entry.key)
-                out.append(UInt8(ascii: ","))
+                if i > start { detailBuffer.append(UInt8(ascii: ",")) }
+                detailBuffer.append(UInt8(ascii: "["))
+                JSON.writeString(schemas[entry.table].name, to: &detailBuffer)
+                detailBuffer.append(UInt8(ascii: ","))
+                detailBuffer.append(contentsOf: entry.key)
+                detailBuffer.append(UInt8(ascii: ","))
                 if entry.digest < 0 {
-                    out.append(contentsOf: "null".utf8)
+                    detailBuffer.append(contentsOf: "null".utf8)
                 } else {
-                    out.append(0x22)
+                    detailBuffer.append(0x22)
                     for byte in digests[entry.digest..<entry.digest + SHA256Hasher.digestLength] {
-                        out.append(RowCapture.hexDigits[Int(byte >> 4)])
-                        out.append(RowCapture.hexDigits[Int(byte & 0x0F)])
+                        detailBuffer.append(RowCapture.hexDigits[Int(byte >> 4)])
+                        detailBuffer.append(RowCapture.hexDigits[Int(byte & 0x0F)])
                     }
-                    out.append(0x22)
+                    detailBuffer.append(0x22)
                 }
                 if let dossier = entry.dossier, !schemas[entry.table].keyNamesDossier {
-                    out.append(UInt8(ascii: ","))
-                    JSON.writeString(dossier, to: &out)
+                    detailBuffer.append(UInt8(ascii: ","))
+                    JSON.writeString(dossier, to: &detailBuffer)
                 }
-                out.append(UInt8(ascii: "]"))
+                detailBuffer.append(UInt8(ascii: "]"))
             }
-            out.append(contentsOf: "]}".utf8)
-            result.append(out)
+            detailBuffer.append(contentsOf: "]}".utf8)
+            try body(detailBuffer)
             start = end
         }
-        return result
     }
 }
 

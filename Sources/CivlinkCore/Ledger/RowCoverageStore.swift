@@ -2,7 +2,7 @@
 /// digests, and, at the end of each write transaction, the `rows` events of what it changed.
 extension Ledger {
     /// At most this many rows per `rows` event; a transaction that changes more appends several.
-    static let rowsPerEvent = 20_000
+    static let rowsPerEvent = 4096
 
     /// The covered tables that exist in this ledger, with their columns and primary keys.
     func coveredSchemas() throws -> [CoveredSchema] {
@@ -74,8 +74,9 @@ extension Ledger {
                 capture.setDigest(i, try currentDigest(capture.schemas[entry.table], key: String(decoding: entry.key, as: UTF8.self), digester))
             }
         }
-        let details = capture.details(maxEntries: Ledger.rowsPerEvent)
-        try appendSerialized(details.map { ("", LedgerEvent.rowsKind, nil, $0) }, at: lastEvent?.at ?? fixedNow ?? Timestamp.wallClock,
-                             actor: lastEvent?.actor ?? defaultActor)
+        let at = lastEvent?.at ?? fixedNow ?? Timestamp.wallClock, actor = lastEvent?.actor ?? defaultActor
+        try capture.forEachDetail(maxEntries: Ledger.rowsPerEvent) { detail in
+            try appendSerialized([("", LedgerEvent.rowsKind, nil, detail)], at: at, actor: actor)
+        }
     }
 }

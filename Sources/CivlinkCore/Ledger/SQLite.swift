@@ -335,11 +335,13 @@ final class Statement {
         }
     }
 
-    /// Binds the bytes at `bytes` as text to parameter `index` (from 1), copied now.
-    func bindText(_ bytes: UnsafeRawBufferPointer, at index: Int32) throws {
+    /// Binds the bytes at `bytes` as text to parameter `index` (from 1), copied now; with `copy`
+    /// false, not copied: the statement must run, and be reset, while the bytes are there.
+    func bindText(_ bytes: UnsafeRawBufferPointer, at index: Int32, copy: Bool = true) throws {
         // An empty text still needs a pointer: a null one binds NULL.
         let pointer = bytes.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)
-        try database.check(sqlite3_bind_text(handle, index, pointer.assumingMemoryBound(to: CChar.self), Int32(bytes.count), SQLITE_TRANSIENT), sql)
+        try database.check(sqlite3_bind_text(handle, index, pointer.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+                                             copy ? SQLITE_TRANSIENT : nil), sql)
     }
 
     func bindBlob(_ bytes: UnsafeRawBufferPointer, at index: Int32) throws {
