@@ -24,7 +24,7 @@ run_scale() {
   export CIVLINK_LEDGER=$dir/civlink.db
   read -r births allowances supports < <(python3 "$here/gen-national.py" "$scale" "$dir/births.jsonl" "$dir/deaths.jsonl")
   local dossiers=$((births + allowances + supports))
-  "$civlink" init > /dev/null
+  "$civlink" init --training > /dev/null   # a fixed clock (CIVLINK_NOW) dates the signatures
   for agency in $agencies; do "$civlink" agency add "$agency" --spool "$dir/spool/$agency" > /dev/null; done
   "$civlink" keygen --out "$dir/officer.key" --csr "$dir/officer.csr" --officer "Phạm Thị Lan" > /dev/null
   "$civlink" ca init --dir "$dir/ca" --name "Nghệ An Province CA" --province 40 > /dev/null

@@ -13,7 +13,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export CIVLINK_LEDGER=$work/bench.db CIVLINK_NOW=2026-11-20T09:30:00+07:00 CIVLINK_ACTOR=bench
 cd "$work"
-"$BIN" init >/dev/null
+"$BIN" init --training >/dev/null
 python3 - "$N" > births.jsonl <<'PY'
 import json, sys
 for i in range(int(sys.argv[1])):

@@ -32,7 +32,7 @@ _civlink() {
     while ((i < COMP_CWORD)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --format|--ledger|--actor|--holidays|--channel|--missing|--reason|--state|--dossier-state|--group|--commune|--id|--name|--born|--document|--reference|--limit|--out|--paper|--type|--bits|--csr|--officer|--role|--dir|--province|--days|--valid-from|--key|--cert|--trust|--revoked|--retry|--procedure|--max-attempts|--concurrency|--backoff|--show|--clear|--spool|--url|--token-file|--ca|--client-cert|--client-key|--proxy|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--units|--by|--chart|--suppress-below) ((i += 2)); continue ;;
+            --format|--spreadsheet|--province|--commune|--ledger|--actor|--holidays|--channel|--missing|--reason|--state|--dossier-state|--group|--id|--name|--born|--document|--reference|--limit|--out|--paper|--type|--bits|--csr|--officer|--role|--dir|--days|--valid-from|--key|--cert|--trust|--revoked|--proof|--log-key|--witness-key|--checkpoint|--new-key|--spool|--retry|--procedure|--max-attempts|--concurrency|--backoff|--show|--clear|--url|--token-file|--ca|--client-cert|--client-key|--proxy|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--units|--by|--chart|--suppress-below) ((i += 2)); continue ;;
             -*) ((i++)); continue ;;
         esac
         if [ -z "$cmd" ]; then cmd=$w
@@ -51,12 +51,15 @@ _civlink() {
     case $cmd in
         init)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
+                --province) return ;;
+                --commune) return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --province --commune --training --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
         config)
             if [ -z "$action" ]; then COMPREPLY=($(compgen -W "get set unset list load --help" -- "$cur")); return; fi
@@ -91,12 +94,13 @@ _civlink() {
                 ;;
             list)
                 case $prev in
-                    --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 ;;
             load)
                 case $prev in
@@ -111,44 +115,48 @@ _civlink() {
             ;;
         register-birth)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "json table csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         register-death)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "json table csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         receive-birth)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "json table csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --channel) COMPREPLY=($(compgen -W "desk online" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --format --channel --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --format --bom --spreadsheet --channel --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         receive-death)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "json table csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --channel) COMPREPLY=($(compgen -W "desk online" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --format --channel --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--batch --format --bom --spreadsheet --channel --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         register)
@@ -211,7 +219,8 @@ _civlink() {
             ;;
         status)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --state) COMPREPLY=($(compgen -W "waiting ready sent unconfirmed accepted completed rejected stuck done returned refused cancelled voiding" -- "$cur")); return ;;
                 --dossier-state) COMPREPLY=($(compgen -W "received returned registered refused cancelled" -- "$cur")); return ;;
                 --group) COMPREPLY=($(compgen -W "birth death" -- "$cur")); return ;;
@@ -220,12 +229,13 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --list --state --dossier-state --group --commune --overdue --stuck --public --redact --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --list --state --dossier-state --group --commune --overdue --stuck --public --redact --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
             ;;
         find)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --id) return ;;
                 --name) return ;;
                 --born) return ;;
@@ -236,7 +246,7 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --id --name --born --document --reference --limit --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --id --name --born --document --reference --limit --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
         slip)
             case $prev in
@@ -258,11 +268,13 @@ _civlink() {
                 --officer) return ;;
                 --commune) return ;;
                 --role) return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--out --type --bits --csr --officer --commune --role --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--out --type --bits --csr --officer --commune --role --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
         ca)
             if [ -z "$action" ]; then COMPREPLY=($(compgen -W "init issue import revoke --help" -- "$cur")); return; fi
@@ -274,11 +286,13 @@ _civlink() {
                     --province) return ;;
                     --type) COMPREPLY=($(compgen -W "ed25519 ecdsa-p256 rsa" -- "$cur")); return ;;
                     --days) return ;;
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dir --name --province --type --days --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dir --name --province --type --days --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 ;;
             issue)
                 case $prev in
@@ -290,36 +304,43 @@ _civlink() {
                     --valid-from) return ;;
                     --days) return ;;
                     --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dir --csr --officer --commune --role --valid-from --days --out --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dir --csr --officer --commune --role --valid-from --days --out --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 ;;
             import)
                 case $prev in
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 COMPREPLY=($(compgen -f -- "$cur"))
                 ;;
             revoke)
                 case $prev in
                     --reason) return ;;
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--reason --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--reason --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 COMPREPLY=($(compgen -f -- "$cur"))
                 ;;
             esac
             ;;
         sign)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -327,29 +348,35 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --key --cert --out --force --pending --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --key --cert --out --force --pending --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
             ;;
         verify)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --trust) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --revoked) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --proof) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --log-key) return ;;
+                --witness-key) return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --trust --revoked --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --trust --revoked --proof --log-key --witness-key --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         revoke)
             case $prev in
                 --reason) return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--reason --export --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--reason --export --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
             ;;
         copy)
@@ -364,9 +391,57 @@ _civlink() {
             COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
             ;;
         audit)
-            if [ -z "$action" ]; then COMPREPLY=($(compgen -W "verify --help" -- "$cur")); return; fi
+            if [ -z "$action" ]; then COMPREPLY=($(compgen -W "verify checkpoint prove witness key --help" -- "$cur")); return; fi
             case $action in
             verify)
+                case $prev in
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
+                    --checkpoint) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --log-key) return ;;
+                    --witness-key) return ;;
+                    --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --actor) return ;;
+                    --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                esac
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --checkpoint --log-key --witness-key --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                ;;
+            checkpoint)
+                case $prev in
+                    --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --actor) return ;;
+                    --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                esac
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--out --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                ;;
+            prove)
+                case $prev in
+                    --checkpoint) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --actor) return ;;
+                    --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                esac
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--checkpoint --out --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur"))
+                ;;
+            witness)
+                case $prev in
+                    --key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --state) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --new-key) return ;;
+                    --log-key) return ;;
+                    --spool) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+                    --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                    --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                    --actor) return ;;
+                    --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                esac
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--key --state --new-key --log-key --spool --format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                COMPREPLY=($(compgen -f -- "$cur"))
+                ;;
+            key)
                 case $prev in
                     --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -379,7 +454,8 @@ _civlink() {
             ;;
         transfer)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --retry) COMPREPLY=($(compgen -W "$(_civlink_ids)" -- "$cur")); return ;;
                 --procedure) COMPREPLY=($(compgen -W "personal-id residence-registration health-insurance-card residence-deletion funeral-allowance funeral-support survivor-benefit" -- "$cur")); return ;;
                 --max-attempts) return ;;
@@ -391,7 +467,7 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --dry-run --retry --procedure --max-attempts --concurrency --backoff --quarantine --all --show --clear --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --dry-run --retry --procedure --max-attempts --concurrency --backoff --quarantine --all --show --clear --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
         agency)
             if [ -z "$action" ]; then COMPREPLY=($(compgen -W "add list check remove simulate --help" -- "$cur")); return; fi
@@ -407,32 +483,35 @@ _civlink() {
                     --client-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --proxy) return ;;
                     --timeout) return ;;
-                    --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--spool --group --url --token-file --ca --client-cert --client-key --proxy --timeout --format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
-                COMPREPLY=($(compgen -W "population residence social-insurance social-affairs" -- "$cur"))
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--spool --group --url --token-file --ca --client-cert --client-key --proxy --timeout --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                COMPREPLY=($(compgen -W "population residence social-insurance social-affairs province" -- "$cur"))
                 ;;
             list)
                 case $prev in
-                    --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 ;;
             check)
                 case $prev in
-                    --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
-                COMPREPLY=($(compgen -W "population residence social-insurance social-affairs" -- "$cur"))
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                COMPREPLY=($(compgen -W "population residence social-insurance social-affairs province" -- "$cur"))
                 ;;
             remove)
                 case $prev in
@@ -441,7 +520,7 @@ _civlink() {
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
                 if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--ledger --actor --holidays --help --version" -- "$cur")); return; fi
-                COMPREPLY=($(compgen -W "population residence social-insurance social-affairs" -- "$cur"))
+                COMPREPLY=($(compgen -W "population residence social-insurance social-affairs province" -- "$cur"))
                 ;;
             simulate)
                 case $prev in
@@ -451,17 +530,20 @@ _civlink() {
                     --rejection-rate) return ;;
                     --watch) return ;;
                     --seed) return ;;
+                    --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                    --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                     --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                     --actor) return ;;
                     --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 esac
-                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--spool --delay --failure-rate --rejection-rate --accept-first --watch --seed --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+                if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--spool --delay --failure-rate --rejection-rate --accept-first --watch --seed --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
                 ;;
             esac
             ;;
         report)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table csv json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --from) return ;;
                 --to) return ;;
                 --province) return ;;
@@ -474,27 +556,29 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --from --to --province --commune --units --by --overdue --bom --chart --suppress-below --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --from --to --province --commune --units --by --overdue --chart --suppress-below --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
         backup)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         doctor)
             case $prev in
-                --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --key --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --key --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             ;;
     esac
 }

@@ -22,7 +22,7 @@ agencies="population residence social-insurance social-affairs"
 id_of() { sed -n '2s/,.*//p'; }
 
 echo "== set-up: ledger, province CA, the commune officer's key, the agencies"
-"$CIVLINK" init
+"$CIVLINK" init --training   # the clock is fixed (CIVLINK_NOW): a training ledger
 "$CIVLINK" ca init --dir "$work/ca" --name "Nghệ An Province CA" --province 40 >/dev/null
 "$CIVLINK" keygen --out "$work/officer.key" --csr "$work/officer.csr" --officer "Phạm Thị Lan" >/dev/null
 "$CIVLINK" ca issue --dir "$work/ca" --csr "$work/officer.csr" --officer "Phạm Thị Lan" --commune 17986 \

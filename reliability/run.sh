@@ -32,7 +32,7 @@ agencies="population residence social-insurance social-affairs"
 fail() { echo "reliability: FAIL: $*" >&2; exit 1; }
 log() { echo "reliability: $*" >&2; }
 
-"$CIVLINK" init >/dev/null
+"$CIVLINK" init --training >/dev/null
 "$CIVLINK" ca init --dir "$work/ca" --name "Test CA" --province 40 >/dev/null
 "$CIVLINK" keygen --out "$work/officer.key" --csr "$work/officer.csr" --officer "Officer" >/dev/null
 "$CIVLINK" ca issue --dir "$work/ca" --csr "$work/officer.csr" --officer "Officer" --commune 17986 --role officer --out "$work/officer.pem" >/dev/null

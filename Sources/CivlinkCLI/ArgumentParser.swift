@@ -13,9 +13,12 @@ public struct ParsedArguments: Sendable {
     public var action: String?
     public var positionals: [String] = []
     public var values: [String: String] = [:]
+    /// Every value of an option given more than once (`--checkpoint A --checkpoint B`), in order.
+    public var repeated: [String: [String]] = [:]
     public var flags: Set<String> = []
 
     public func value(_ name: String) -> String? { values[name] }
+    public func allValues(_ name: String) -> [String] { repeated[name] ?? [] }
     public func has(_ name: String) -> Bool { flags.contains(name) }
 }
 
@@ -114,6 +117,7 @@ enum ArgumentParser {
                     throw UsageError("\(name) must be \(choiceList(choices))")
                 }
                 parsed.values[name] = value
+                parsed.repeated[name, default: []].append(value)
             } else {
                 parsed.flags.insert(name)
             }

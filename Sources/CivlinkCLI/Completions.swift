@@ -22,14 +22,14 @@ enum Completions {
         switch kind {
         case .choice(let list), .choiceList(let list): return list
         case .procedure: return ProcedureKind.all.filter(\.isSent).map(\.code)
-        case .agency: return Agency.sendable.map(\.rawValue)
+        case .agency: return AgencyEndpoint.codes
         default: return nil
         }
     }
 
     static func positionalChoices(_ positionals: Positionals) -> [String]? {
         switch positionals {
-        case .agency: return Agency.sendable.map(\.rawValue)
+        case .agency: return AgencyEndpoint.codes
         case .shell: return Shell.allCases.map(\.rawValue)
         case .settingKey: return Setting.completions
         default: return nil

@@ -25,6 +25,7 @@ public final class Invocation {
 
     var positionals: [String] { arguments.positionals }
     func value(_ name: String) -> String? { arguments.value(name) }
+    func values(_ name: String) -> [String] { arguments.allValues(name) }
     func has(_ name: String) -> Bool { arguments.has(name) }
 
     private func nonEmpty(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
@@ -35,12 +36,19 @@ public final class Invocation {
 
     func now() throws -> Timestamp { try Timestamp.now(environment: environment) }
 
+    /// The ledger key's file: `CIVLINK_LEDGER_KEY`, else beside the ledger (nil here).
+    var ledgerKeyPath: String? { nonEmpty("CIVLINK_LEDGER_KEY") }
+
     /// Opens the ledger and applies a `--holidays` or `CIVLINK_HOLIDAYS` override. A command that
     /// writes first records what the clock decided since the last write: returned files not
     /// completed in time are refused (one indexed look-up when there is none).
     /// `recordClock` false opens for writing without it (a dry run changes nothing).
-    func openLedger(readOnly: Bool = false, recordClock: Bool = true) throws -> Ledger {
-        let ledger = try Ledger(path: ledgerPath, readOnly: readOnly)
+    func openLedger(readOnly: Bool = false, setup: LedgerSetup? = nil, create: Bool = false, recordClock: Bool = true) throws -> Ledger {
+        var chosen = setup ?? LedgerSetup()
+        chosen.keyPath = chosen.keyPath ?? ledgerKeyPath
+        let ledger = try Ledger(path: ledgerPath, create: create, readOnly: readOnly, setup: chosen)
+        ledger.defaultActor = actor
+        if Timestamp.isFixed(environment: environment) { ledger.fixedNow = try now() }
         if let holidays = value("--holidays") ?? nonEmpty("CIVLINK_HOLIDAYS") {
             ledger.useCalendar(try WorkingCalendar.load(path: holidays))
         }

@@ -9,6 +9,9 @@ enum Remedies {
         case .makePrivate: return "; run chmod 600 on it"
         case .replaceExisting: return "; name another file, or add --force to replace it"
         case .signCopy(let dossier): return "; sign it with 'civlink sign \(dossier)'"
+        case .importCA: return "; record the province CA with 'civlink ca import CA.pem' (or 'civlink ca init')"
+        case .useTrainingLedger: return "; unset CIVLINK_NOW, or practise on a ledger made with 'civlink init --training'"
+        case .runAudit: return "; run 'civlink audit verify'"
         default: return nil
         }
     }
@@ -32,6 +35,10 @@ enum Remedies {
         case .listOverdue: return "civlink status --list --overdue"
         case .unsetFixedClock: return "unset CIVLINK_NOW outside training and tests"
         case .setSystemClock: return "set the system clock (NTP) before registering anything"
+        case .installSQLite: return "install a libsqlite3 built with SQLITE_ENABLE_PREUPDATE_HOOK (Debian's is)"
+        case .restoreLedgerKey(let path): return "restore \(path) from the backup of the ledger key (mode 0600)"
+        case .importCA: return "civlink ca import CA.pem"
+        case .useTrainingLedger: return "unset CIVLINK_NOW, or use a ledger made with civlink init --training"
         }
     }
 }

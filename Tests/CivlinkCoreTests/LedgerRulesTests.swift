@@ -29,21 +29,21 @@ final class ReportFigureTests: XCTestCase {
         XCTAssertEqual(timings[0], ["personal-id-return", "-", "2", "18000"])
         XCTAssertEqual(timings.last, ["declaration-to-last-result", "-", "1", "259200"])
         // Every state was reached through the state machine, with its event: the chain is whole.
-        XCTAssertNil(try AuditChain.verify(fixture.ledger).finding)
+        XCTAssertNil(try Audit.verify(fixture.ledger).finding)
     }
 }
 
 final class AuditChainTests: XCTestCase {
     /// A ledger with two dossiers signed, and a way to change it behind civlink's back.
-    private func tampered(_ sql: String) throws -> AuditChain.Finding? {
+    private func tampered(_ sql: String) throws -> AuditFinding? {
         let fixture = try LedgerFixture()
         let birth = try fixture.register(.birth, Declarations.birth(), at: "2026-11-20T09:00:00+07:00")
         let death = try fixture.register(.death, Declarations.death(), at: "2026-11-20T09:05:00+07:00")
         try fixture.sign(birth, at: "2026-11-20T09:10:00+07:00")
         try fixture.sign(death, at: "2026-11-20T09:15:00+07:00")
-        XCTAssertNil(try AuditChain.verify(fixture.ledger).finding)
+        XCTAssertNil(try Audit.verify(fixture.ledger).finding)
         try fixture.ledger.database.execute(sql)
-        return try AuditChain.verify(fixture.ledger).finding
+        return try Audit.verify(fixture.ledger).finding
     }
 
     func testEachKindOfHandEditIsNamed() throws {

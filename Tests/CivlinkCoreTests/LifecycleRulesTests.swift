@@ -191,6 +191,6 @@ final class LifecycleRulesTests: XCTestCase {
         XCTAssertEqual(decision.register["number"]?.intValue, 1)
         XCTAssertEqual(twice.kind, .refused)
         XCTAssertEqual(unknown.kind, .notFound)
-        XCTAssertNil(try AuditChain.verify(ledger).finding)
+        XCTAssertNil(try Audit.verify(ledger).finding)
     }
 }

@@ -100,7 +100,7 @@ final class SearchTests: XCTestCase {
             XCTAssertFalse(recorded.localizedCaseInsensitiveContains(key), "the search event holds the key \(key)")
         }
         // The events are in the hash chain.
-        XCTAssertNil(try AuditChain.verify(fixture.ledger).finding)
+        XCTAssertNil(try Audit.verify(fixture.ledger).finding)
     }
 
     func testListsAtMostTheLimitAndCountsTheRest() throws {

@@ -11,7 +11,7 @@ final class SigningStorageTests: XCTestCase {
     private func temporaryPath() -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("civlink-\(UUID().uuidString).db").path
         addTeardownBlock {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            for suffix in ["", "-wal", "-shm", ".key"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
         return path
     }
@@ -62,7 +62,7 @@ final class SigningStorageTests: XCTestCase {
             XCTAssertEqual(leftEvents, rightEvents)
             XCTAssertEqual(leftEvents.count, 4, "registered, the copy done, two procedures released")
         }
-        XCTAssertNil(try AuditChain.verify(all).finding)
+        XCTAssertNil(try Audit.verify(all).finding)
         XCTAssertThrowsError(try all.write {
             try all.transitionAll([Ledger.Change(dossier: allIDs[0], procedure: "no-such-procedure", to: .done)],
                                   known: try all.procedureStatuses(of: [allIDs[0]]), actor: "test", now: now)

@@ -7,7 +7,7 @@ final class AuditTests: XCTestCase {
     /// A ledger with 8 events: two registrations, two signatures, and three procedures released.
     private func ledger() throws -> Sandbox {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let birth = try box.registerBirth()
         let death = try box.ok("register-death", stdin: Declarations.text(Declarations.death())).json()["id"] as! String
         let (key, cert) = try box.officer()

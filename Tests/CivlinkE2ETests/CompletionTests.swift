@@ -11,7 +11,7 @@ final class CompletionTests: XCTestCase {
     /// A ledger with one dossier, and civlink on PATH as an installed civlink would be.
     private func prepared() throws -> (Sandbox, String) {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let id = try box.ok("register-birth", stdin: Declarations.text(Declarations.birth())).json()["id"] as! String
         box.environment["PATH"] = Sandbox.binary.deletingLastPathComponent().path + ":" + (box.environment["PATH"] ?? "/usr/bin:/bin")
         return (box, id)

@@ -5,7 +5,7 @@ import XCTest
 final class LocalizationTests: XCTestCase {
     func testVietnameseMessagesWhenTheLocaleAsksAndStableMachineOutput() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let bad = Declarations.text(setting(Declarations.birth(), "mother.personal_id", "04019500012"))
         let english = try box.run(["register-birth"], stdin: Data(bad.utf8))
         XCTAssertEqual(english.stderr, "civlink: mother.personal_id: must be 12 digits\n")

@@ -5,7 +5,7 @@ import XCTest
 final class OperationsTests: XCTestCase {
     func testBackupWhileAnotherProcessRegisters() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let lines = (0..<2000).map { i in
             Declarations.text(Declarations.birth(childName: "Con \(i)", motherID: String(format: "040195%06d", i), certificate: "BK\(i)"))
         }
@@ -133,7 +133,7 @@ final class InstalledBinaryTests: XCTestCase {
 final class DoctorTests: XCTestCase {
     func testHealthyLedgerWarningsAndFailures() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let unconfigured = try box.run("doctor")
         XCTAssertEqual(unconfigured.status, 2)
         XCTAssertTrue(unconfigured.stderr.contains("first to fix: agencies: civlink agency add"), unconfigured.stderr)
@@ -143,8 +143,19 @@ final class DoctorTests: XCTestCase {
         let healthy = try box.run("doctor", "--format", "json", "--key", key)
         XCTAssertEqual(healthy.status, 0, healthy.stdout + healthy.stderr)
         XCTAssertEqual(try healthy.jsonLines().map { $0["check"] as! String },
-                       ["schema", "integrity", "history", "agency population", "key", "openssl", "stuck", "overdue", "clock"])
+                       ["schema", "integrity", "history", "ledger key", "agency population", "key", "openssl", "stuck", "overdue", "clock"])
         XCTAssertEqual(Set(try healthy.jsonLines().map { $0["level"] as! String }), ["ok"])
+        // The ledger key: readable by others, or gone.
+        let ledgerKey = box.ledgerPath + ".key"
+        chmod(ledgerKey, 0o644)
+        XCTAssertTrue(try box.run("doctor").stderr.contains("first to fix: ledger key: chmod 600 \(ledgerKey)"))
+        chmod(ledgerKey, 0o600)
+        try FileManager.default.moveItem(atPath: ledgerKey, toPath: ledgerKey + ".aside")
+        let lost = try box.run("doctor")
+        XCTAssertEqual(lost.status, 1)
+        XCTAssertTrue(lost.stderr.contains("first to fix: ledger key: restore"), lost.stderr)
+        XCTAssertEqual(try box.run("audit", "checkpoint").status, 66)
+        try FileManager.default.moveItem(atPath: ledgerKey + ".aside", toPath: ledgerKey)
         chmod(key, 0o644)
         let exposed = try box.run("doctor", "--key", key)
         XCTAssertEqual(exposed.status, 1)

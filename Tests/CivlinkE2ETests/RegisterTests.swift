@@ -26,7 +26,7 @@ final class RegisterTests: XCTestCase {
 
     func testBirthRegistrationPlansTheWholeGroup() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let dossier = try box.ok("register-birth", "-", stdin: Declarations.text(Declarations.birth())).json()
         XCTAssertEqual(dossier["format"] as? String, "civlink.dossier/1")
         XCTAssertEqual(dossier["group"] as? String, "birth")
@@ -51,7 +51,7 @@ final class RegisterTests: XCTestCase {
 
     func testAfternoonFileCountsFromNextWorkingDayAndResidenceVerificationGetsFiveDays() throws {
         let box = try Sandbox(now: "2026-11-20T16:00:00+07:00")
-        try box.ok("init")
+        try box.ok("init", "--training")
         let declaration = setting(Declarations.birth(), "residence_registration.needs_verification", true)
         let dossier = try box.ok("register-birth", stdin: Declarations.text(declaration)).json()
         let deadlines = (dossier["procedures"] as! [[String: Any]]).map { $0["deadline"] as! String }
@@ -61,7 +61,7 @@ final class RegisterTests: XCTestCase {
 
     func testDeathRegistrationPicksTheFuneralBenefitByEntitlement() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let allowance = try box.ok("register-death", stdin: Declarations.text(Declarations.death())).json()
         XCTAssertEqual((allowance["procedures"] as! [[String: Any]]).map { $0["code"] as! String },
                        ["death-registration", "certificate-copy", "residence-deletion", "funeral-allowance"])
@@ -93,7 +93,7 @@ final class RegisterTests: XCTestCase {
     /// Each bad input: exit 65, one line naming the field and the rule, ledger byte-identical.
     func testBadInputIsRefusedWithTheFieldAndNothingIsWritten() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         try box.ok("register-birth", stdin: Declarations.text(Declarations.birth(childName: "Phạm Minh", motherID: "001195000001", certificate: "X1")))
         let base = Declarations.birth()
         let cases: [(String, String, String)] = [
@@ -142,7 +142,7 @@ final class RegisterTests: XCTestCase {
 
     func testDuplicatesAreRefusedWithAPointerButTwinsAreNot() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let first = try box.ok("register-birth", stdin: Declarations.text(Declarations.birth())).json()["id"] as! String
         // Same mother, date and name, written without diacritics and in capitals.
         let sameName = try box.run(["register-birth"], stdin: Data(Declarations.text(Declarations.birth(childName: "NGUYEN THI ANH", certificate: "GCS-OTHER")).utf8))
@@ -162,7 +162,7 @@ final class RegisterTests: XCTestCase {
 
     func testBatchReportsBadLinesByNumberAndCommitsTheGoodOnes() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let lines = [
             Declarations.text(Declarations.birth(childName: "A Một", motherID: "040195000001", certificate: "C1")),
             Declarations.text(setting(Declarations.birth(childName: "B Hai", motherID: "040195000002", certificate: "C2"), "child.sex", "x")),
@@ -181,7 +181,7 @@ final class RegisterTests: XCTestCase {
 
     func testTwoProcessesRegisteringAtOnceBothSucceed() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let batches = [0, 1000].map { offset in
             Data((0..<150).map { i in
                 Declarations.text(Declarations.birth(childName: "Con \(offset + i)", motherID: String(format: "040195%06d", offset + i),
@@ -221,7 +221,7 @@ final class RegisterTests: XCTestCase {
 final class SlowInputTests: XCTestCase {
     func testAStalledBatchCommitsWhatItHasAndDoesNotBlockOtherWriters() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let process = Process()
         process.executableURL = Sandbox.binary
         process.arguments = ["register-birth", "--batch", "-"]

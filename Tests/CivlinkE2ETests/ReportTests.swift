@@ -182,7 +182,7 @@ final class ReportTests: XCTestCase {
 
     func testWorkingDaysAcrossTetAndWeekends() throws {
         let box = try Sandbox(now: "2026-02-26T09:00:00+07:00")
-        try box.ok("init")
+        try box.ok("init", "--training")
         // Friday 13 Feb 2026 before 15:00: counts from that day; Tet is 16-20 Feb, then a weekend.
         let before = try box.register("birth", Declarations.birth(childName: "Trần Văn Tết", certificate: "GCS-T1", born: "2026-02-10"),
                                       at: "2026-02-13T14:00:00+07:00")
@@ -245,7 +245,7 @@ final class ReportTests: XCTestCase {
 
     func testUsageErrors() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         for (arguments, fragment) in [
             (["--by", "system,galaxy"], "--by"), (["--from", "2026-13-01"], "--from"), (["--to", "yesterday"], "--to"),
             (["--from", "2026-11-02", "--to", "2026-11-01"], "--from"), (["--format", "xml"], "--format"),

@@ -5,7 +5,7 @@ import XCTest
 final class SigningTests: XCTestCase {
     private func signedBox() throws -> (Sandbox, String, String) {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let id = try box.registerBirth()
         let (key, cert) = try box.officer()
         try box.ok("sign", id, "--key", key, "--cert", cert, "--out", "copy.json")
@@ -19,7 +19,7 @@ final class SigningTests: XCTestCase {
 
     func testSignReleasesWaitingProceduresAndVerifies() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let id = try box.registerBirth()
         let (key, cert) = try box.officer()
         XCTAssertEqual(try procedures(box, id)["certificate-copy"], "ready")
@@ -47,7 +47,7 @@ final class SigningTests: XCTestCase {
 
     func testDeathCopyReleasesFuneralBenefit() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let id = try box.ok("register-death", stdin: Declarations.text(Declarations.death())).json()["id"] as! String
         let (key, cert) = try box.officer()
         let before = try procedures(box, id)
@@ -63,7 +63,7 @@ final class SigningTests: XCTestCase {
 
     func testRefusals() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let id = try box.registerBirth()
         let (key, cert) = try box.officer()
         chmod(key, 0o640)
@@ -152,7 +152,7 @@ final class SigningTests: XCTestCase {
 
     func testSignPendingSignsTheCommunesWaitingCopies() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let a = try box.registerBirth()
         let b = try box.registerBirth(Declarations.birth(childName: "Nguyễn Văn Bảo", motherID: "040195000999", certificate: "GCS-2026-002"))
         let c = try box.ok("register-death", stdin: Declarations.text(Declarations.death())).json()["id"] as! String
@@ -169,7 +169,7 @@ final class SigningTests: XCTestCase {
 
     func testECDSAAndRSAKeys() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let first = try box.registerBirth()
         let second = try box.registerBirth(Declarations.birth(childName: "Nguyễn Văn Bảo", motherID: "040195000999", certificate: "GCS-2026-002"))
         for (id, type, alg) in [(first, "ecdsa-p256", "ES256"), (second, "rsa", "RS256")] {
@@ -233,7 +233,7 @@ final class SigningTests: XCTestCase {
 
     func testImportRecordsACertificateChain() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let (_, cert) = try box.officer()
         try box.ok("ca", "import", cert)
         let rows = try tool(["sqlite3", box.ledgerPath, "SELECT officer, commune, role FROM certificates"], in: box)
@@ -247,7 +247,7 @@ final class SigningTests: XCTestCase {
 final class BulkSigningTests: XCTestCase {
     private func boxWithBirths(_ count: Int) throws -> Sandbox {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let lines = (0..<count).map { i in
             Declarations.text(Declarations.birth(childName: "Con \(i)", motherID: String(format: "040195%06d", i), certificate: "S\(i)"))
         }
@@ -268,7 +268,7 @@ final class BulkSigningTests: XCTestCase {
 
     func testCopyPrintsTheSignedBytesAgainAndFollowsRevocation() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let id = try box.registerBirth()
         let (key, cert) = try box.officer()
         XCTAssertEqual(try box.run("copy", id).status, 66, "no copy before signing")
@@ -358,7 +358,7 @@ final class BulkSigningTests: XCTestCase {
         }
         // A copy from another CA's officer in the middle: untrusted, and the next ones still valid.
         let stranger = try Sandbox()
-        try stranger.ok("init")
+        try stranger.ok("init", "--training")
         let strangerID = try stranger.registerBirth()
         let strangerOfficer = try stranger.officer()
         try stranger.ok("sign", strangerID, "--key", strangerOfficer.key, "--cert", strangerOfficer.cert, "--out", "copy.json")

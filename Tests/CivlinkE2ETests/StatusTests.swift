@@ -5,7 +5,7 @@ import XCTest
 final class StatusTests: XCTestCase {
     private func registeredBox() throws -> (Sandbox, String, String) {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let birth = try box.ok("register-birth", stdin: Declarations.text(Declarations.birth())).json()["id"] as! String
         let death = try box.ok("register-death", stdin: Declarations.text(Declarations.death())).json()["id"] as! String
         return (box, birth, death)

@@ -7,14 +7,14 @@ final class TransferTests: XCTestCase {
 
     private func spoolBox() throws -> Sandbox {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         for agency in TransferTests.agencies { try box.ok("agency", "add", agency, "--spool", box.path("spool/\(agency)")) }
         return box
     }
 
     private func httpBox(_ server: AgencyServer, timeout: Int = 30) throws -> Sandbox {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let token = try box.writePrivate("token", "secret-token\n")
         for agency in TransferTests.agencies {
             try box.ok("agency", "add", agency, "--url", "\(server.url)/\(agency)", "--token-file", token, "--timeout", "\(timeout)")
@@ -184,7 +184,7 @@ final class TransferTests: XCTestCase {
 
     func testAgencyDownBacksOffThenGoesStuckThenRetrySendsTheSameMessage() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         try box.ok("agency", "add", "population", "--url", "http://127.0.0.1:9/population", "--timeout", "5")
         let birth = try births(box, 1)[0]
         XCTAssertEqual(try box.ok("transfer", "--max-attempts", "3", "--format", "json").json()["failed"] as? Int, 1)
@@ -347,7 +347,7 @@ final class TransferTests: XCTestCase {
 
     func testAgencyConfiguration() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         XCTAssertEqual(try box.run("agency", "add", "civil-status", "--spool", "x").status, 65)
         XCTAssertEqual(try box.run("agency", "add", "population").status, 64)
         XCTAssertEqual(try box.run("agency", "add", "population", "--url", "ftp://x").status, 65)

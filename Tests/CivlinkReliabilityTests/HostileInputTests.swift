@@ -9,7 +9,7 @@ final class HostileInputTests: XCTestCase {
 
     func testTenThousandHostileDeclarationsAreRefusedAndTheLedgerIsUntouched() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         try box.ok("register-birth", stdin: Declarations.text(Declarations.birth(childName: "Có Sẵn", motherID: "001195000001", certificate: "SEED")))
         let count = 10_000
         let bad = try Process.captureData("/usr/bin/env", ["python3", generator, "bad", "\(count)", "7"])
@@ -38,7 +38,7 @@ final class HostileInputTests: XCTestCase {
 
     func testAwkwardButValidDeclarationsAreStoredAsNormalisedText() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let awkward = try Process.capture("/usr/bin/env", ["python3", generator, "awkward"])
         let result = try box.run(["register-birth", "--batch"], stdin: Data(awkward.utf8))
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -61,7 +61,7 @@ final class HostileInputTests: XCTestCase {
 final class HostileReceiptTests: XCTestCase {
     func testTenThousandHostileReceiptsAreQuarantinedAndChangeNothing() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         for agency in ["population", "residence", "social-insurance", "social-affairs"] {
             try box.ok("agency", "add", agency, "--spool", box.path("spool/\(agency)"))
         }

@@ -19,7 +19,8 @@ public final class LedgerFixture {
         directory = path.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("civlink-fixture-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        ledger = try Ledger(path: path ?? directory + "/civlink.db", create: !existing)
+        // A training ledger: the fixture signs at the times its tests choose.
+        ledger = try Ledger(path: path ?? directory + "/civlink.db", create: !existing, setup: LedgerSetup(training: true))
     }
 
     public static func at(_ text: String) -> Timestamp {
@@ -43,6 +44,7 @@ public final class LedgerFixture {
             ca = (caKey, try CertificateAuthority.makeRoot(key: caKey, name: "Test Province CA", province: "40", notBefore: start, days: 3650))
         }
         let (caKey, root) = ca!
+        try ledger.recordTrustedRoots([root], now: start)
         let key = try PrivateKey.generate(.ed25519)
         let csr = try CertificateAuthority.request(key: key, officer: "Phạm Thị Lan", commune: commune, role: "civil-status officer")
         let cert = try CertificateAuthority.issue(csrPEM: csr, officer: "Phạm Thị Lan", commune: commune, role: "civil-status officer",

@@ -24,7 +24,8 @@ enum CACommand: Command {
                 .value("--days", "N", .text, "validity in days (default 730)"),
                 .value("--out", "CERT", .file, "where to write the certificate chain (officer first, then the CA)"),
             ] + outputOptions()),
-            ActionSpec("import", usage: "civlink ca import CHAIN.pem", summary: "Record a real CA's certificate chain in the ledger.",
+            ActionSpec("import", usage: "civlink ca import CHAIN.pem",
+                       summary: "Record a CA's root (trusted for signing from then on) and an officer's certificate chain in the ledger.",
                        options: outputOptions(), positionals: .files),
             ActionSpec("revoke", usage: "civlink ca revoke CERT-SHA256|CERT.pem --reason TEXT",
                        summary: "Revoke an officer's certificate: copies it signs from now on fail verification.", options: [
@@ -51,6 +52,7 @@ enum CACommand: Command {
         guard let dir = invocation.value("--dir"), let name = invocation.value("--name") else { throw UsageError("ca init needs --dir DIR and --name NAME") }
         let printer = try RecordPrinter(invocation, kind: "civlink.ca/1", columns: [
             RecordColumn("certificate", "Certificate"), RecordColumn("key", "Key"), RecordColumn("sha256", "SHA-256"),
+            RecordColumn("trusted_by_ledger", "Trusted by the ledger"),
         ])
         let type = KeyType(rawValue: invocation.value("--type") ?? "ed25519") ?? .ed25519
         try Files.makeDirectory(dir, mode: 0o700)
@@ -60,11 +62,19 @@ enum CACommand: Command {
                                                      notBefore: Timestamp(seconds: now.seconds - 86400), days: try days(invocation, 3650))
         try Files.writePrivate(dir + "/ca.key", key.pem)
         try Files.atomicWrite(Data(cert.pem.utf8), to: dir + "/ca.pem")
+        // The ledger here trusts the CA made for it; other ledgers import ca.pem.
+        let trustedHere = Files.exists(invocation.ledgerPath)
+        if trustedHere { try invocation.openLedger().recordTrustedRoots([cert], now: now) }
         if printer.format == .table {
             try invocation.line(invocation.text("created CA \(dir)/ca.pem (key \(dir)/ca.key), sha256 \(cert.fingerprint)"))
         } else {
-            try printer.add([.text(dir + "/ca.pem"), .text(dir + "/ca.key"), .text(cert.fingerprint)])
+            try printer.add([.text(dir + "/ca.pem"), .text(dir + "/ca.key"), .text(cert.fingerprint), .bool(trustedHere)])
             try printer.finish()
+        }
+        if trustedHere {
+            invocation.note("the ledger \(invocation.ledgerPath) trusts this CA for signing")
+        } else {
+            invocation.note("no ledger at \(invocation.ledgerPath): record the CA in each commune's ledger with civlink ca import \(dir)/ca.pem")
         }
         return .ok
     }
@@ -115,16 +125,32 @@ enum CACommand: Command {
         guard invocation.positionals.count == 1 else { throw UsageError("ca import needs one PEM chain file") }
         let printer = try RecordPrinter(invocation, kind: "civlink.chain-import/1", columns: [
             RecordColumn("certificates", "Certificates"), RecordColumn("sha256", "Officer certificate SHA-256"),
+            RecordColumn("trusted_roots", "Trusted roots"),
         ])
         let chain = try Certificate.loadChain(path: invocation.positionals[0])
         let ledger = try invocation.openLedger()
-        try ledger.recordCertificateChain(chain, now: try invocation.now())
+        let now = try invocation.now()
+        // Self-signed CA certificates are roots, trusted for signing from now on; a leaf that is
+        // not a CA names an officer, recorded with its chain.
+        let roots = chain.filter { $0.isCA && $0.isSelfSigned }
+        let officer = chain.first.flatMap { $0.isCA ? nil : $0 }
+        guard !roots.isEmpty || officer != nil else {
+            throw Failure(.invalidInput, "\(invocation.positionals[0]) holds neither a CA root nor an officer certificate")
+        }
+        if let officer { try ledger.recordCertificateChain(chain, now: now) }
+        let added = try ledger.recordTrustedRoots(roots, now: now)
         if printer.format == .table {
-            try invocation.line(invocation.text("imported \(chain.count) certificate(s), officer certificate sha256 \(chain[0].fingerprint)"))
+            if let officer {
+                try invocation.line(invocation.text("imported the certificate of \(officer.commonName ?? "?"), sha256 \(officer.fingerprint)"))
+            }
+            for root in roots { try invocation.line(invocation.text("trusted CA root \(root.subjectName), sha256 \(root.fingerprint)")) }
         } else {
-            try printer.add([.int(chain.count), .text(chain[0].fingerprint)])
+            try printer.add([.int(chain.count), officer.map { Cell.text($0.fingerprint) } ?? .none, .text(roots.map(\.fingerprint).joined(separator: " "))],
+                            json: [("certificates", .int(chain.count)), ("sha256", .optional(officer?.fingerprint)),
+                                   ("trusted_roots", .array(roots.map { .string($0.fingerprint) }))])
             try printer.finish()
         }
+        if !roots.isEmpty && added == 0 { invocation.note("the ledger already trusted these roots") }
         return .ok
     }
 

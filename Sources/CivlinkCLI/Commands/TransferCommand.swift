@@ -67,6 +67,9 @@ enum TransferCommand: Command {
         for (agency, reason) in report.unusable.sorted(by: { $0.key < $1.key }) {
             invocation.error("agency \(agency) is not usable, its procedures wait: \(reason)")
         }
+        if let problem = report.checkpointError {
+            invocation.error("the checkpoint was not shipped to the witness (tried again next run): \(problem)")
+        }
         // The others were served; a configuration that cannot be used still needs a person.
         return report.unusable.isEmpty ? .ok : .config
     }
@@ -89,7 +92,9 @@ enum TransferCommand: Command {
     /// The run's counts as a sentence, then why deliveries failed or wait.
     static func summary(_ report: TransferReport) -> Phrase {
         let counts: Phrase = "sent \(report.sent), unconfirmed \(report.unconfirmed), failed \(report.failed), stuck \(report.stuck), receipts \(report.receipts), quarantined \(report.quarantined)"
-        return reasons(report).reduce(counts) { "\($0); \($1)" }
+        let checkpoints: Phrase = report.checkpoints + report.cosigned > 0
+            ? "; checkpoints shipped \(report.checkpoints), cosigned ones received \(report.cosigned)" : ""
+        return reasons(report).reduce("\(counts)\(checkpoints)") { "\($0); \($1)" }
     }
 
     /// One record per run. A table (the log of a cron job) says nothing when nothing happened

@@ -1,11 +1,32 @@
 import FoundationEssentials
 import Glibc
 
-/// The SQLite ledger: dossiers, their procedures, and the append-only, hash-chained event log.
-/// Every write runs inside `write` (BEGIN IMMEDIATE); every change to a dossier appends its event
-/// in the same transaction. This directory is the only place with SQL; one file per store.
+/// How a ledger is set up when it is created, or first given its log by migration 10.
+public struct LedgerSetup: Sendable {
+    /// The ledger key's file; nil: beside the ledger, `<ledger>.key`.
+    public var keyPath: String?
+    /// A training ledger (`init --training`): a fixed clock (`CIVLINK_NOW`) may date signatures.
+    public var training: Bool
+    /// The province and commune the ledger serves, named in its log's origin.
+    public var province: String?
+    public var commune: String?
+
+    public init(keyPath: String? = nil, training: Bool = false, province: String? = nil, commune: String? = nil) {
+        self.keyPath = keyPath
+        self.training = training
+        self.province = province
+        self.commune = commune
+    }
+}
+
+/// The SQLite ledger: dossiers, their procedures, and the append-only, hash-chained event log with
+/// its Merkle tree. Every write runs inside `write` (BEGIN IMMEDIATE); every change to a dossier
+/// appends its event in the same transaction, and every change to a covered table is listed, with
+/// the row's digest, in a `rows` event at the end of the transaction (`CoveredTables.swift`). This
+/// directory is the only place with SQL; one file per store.
 public final class Ledger {
     let database: SQLiteDatabase
+    let setup: LedgerSetup
     /// The reference data every rule of this ledger reads: its own tables, else the shipped ones.
     /// A commune table (thousands of rows) is read the first time a rule needs it, so commands
     /// that never look at communes do not pay for it.
@@ -27,19 +48,42 @@ public final class Ledger {
     var writing = false
     /// Set during `withBackgroundCheckpoints`: each commit asks it for a checkpoint.
     private var checkpointer: BackgroundCheckpointer?
+    /// The row changes of the current write transaction (writable ledgers with a log).
+    var capture: RowCapture?
+    /// The Merkle tree as this transaction extends it, read once per transaction.
+    var transactionTree: MerkleTree<LedgerNodeStore>?
+    /// The time and actor of the last event appended in this transaction: the `rows` events take them.
+    var lastEvent: (at: Timestamp, actor: String)?
+    /// Events become leaves of the Merkle tree (schema 10 on).
+    var logEnabled = false
+    let merkleHasher = MerkleHasher()
+    /// Each event's canonical form is written here and hashed with this, one event after another.
+    var eventBody: [UInt8] = []
+    let eventHasher = SHA256Hasher()
+    /// Who a transaction that appends no event of its own is recorded as (its `rows` events).
+    public var defaultActor = "civlink"
+    /// The clock when it is fixed (`CIVLINK_NOW`), for the `rows` events of such transactions.
+    public var fixedNow: Timestamp?
 
     public var path: String { database.path }
 
-    /// Opens an existing ledger, migrating an older schema. `create` makes a new one (mode 0600).
-    public init(path: String, create: Bool = false, readOnly: Bool = false) throws {
+    /// Opens an existing ledger, migrating an older schema. `create` makes a new one (mode 0600)
+    /// and its ledger key (mode 0600, see `LedgerSetup.keyPath`).
+    public init(path: String, create: Bool = false, readOnly: Bool = false, setup: LedgerSetup = LedgerSetup()) throws {
+        self.setup = setup
         let exists = Files.exists(path)
         if create {
             if exists { throw Failure(.cannotCreate, "ledger \(path) exists already") }
+            let key = setup.keyPath ?? LedgerKey.defaultPath(ledger: path)
+            if Files.exists(key) { throw Failure(.cannotCreate, "ledger key \(key) exists already; a new ledger gets a key of its own") }
             let fd = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw Failure(.cannotCreate, "cannot create ledger \(path): \(Files.reason())") }
             Glibc.close(fd)
         } else if !exists {
             throw Failure(.ledgerMissing, "no ledger at \(path)", remedy: .createLedger)
+        }
+        if !readOnly && !SQLiteDatabase.hasPreupdateHook {
+            throw Failure(.configuration, "this SQLite library was built without the preupdate hook (SQLITE_ENABLE_PREUPDATE_HOOK), which civlink needs to record every row change; install a build that has it (Debian's libsqlite3 does)")
         }
         database = try SQLiteDatabase(path: path, readOnly: readOnly)
         loadedReference = .embedded
@@ -52,7 +96,12 @@ public final class Ledger {
         // cache recycles its pages, while a large one allocates fresh memory for every page a
         // 10M-procedure report reads, about 20% slower.
         if !readOnly { try database.execute("PRAGMA cache_size = -65536") }
+        if !readOnly, try schemaVersion >= Migrations.log {
+            try installRowCapture()
+            logEnabled = true
+        }
         try migrate(readOnly: readOnly)
+        if capture != nil { try installRowCapture() }
         try loadSettings()
     }
 
@@ -79,6 +128,12 @@ public final class Ledger {
             for migration in Migrations.ordered where migration.version > now {
                 try database.execute(migration.sql)
                 try database.execute("PRAGMA user_version = \(migration.version)")
+                if migration.version == Migrations.log {
+                    try startLog()
+                    // Later migrations' row changes are recorded like any other.
+                    try installRowCapture()
+                    capture?.active = true
+                }
             }
             if rebuilds, let broken = try database.queryFirst("PRAGMA foreign_key_check") {
                 throw Failure(.ledgerCorrupt, "ledger \(database.path): the migration left a row of \(broken.string("table")) whose reference is broken; nothing was changed")
@@ -129,19 +184,30 @@ public final class Ledger {
     // MARK: Transactions
 
     /// The one way to write: a write transaction (BEGIN IMMEDIATE) in which events are chained
-    /// with the head read once, and the head recorded once, at the end.
+    /// with the head read once. At the end, in the same transaction: the `rows` events of the
+    /// covered rows it changed, the Merkle tree's new nodes, and the chain head.
     public func write<T>(_ body: () throws -> T) throws -> T {
         if writing { return try body() }
         defer { checkpointer?.request() }
         return try database.writeTransaction {
             writing = true
             chainHead = nil
+            transactionTree = nil
+            lastEvent = nil
+            capture?.reset()
+            capture?.active = true
             defer {
                 writing = false
                 chainHead = nil
+                transactionTree = nil
+                lastEvent = nil
+                capture?.active = false
+                capture?.reset()
             }
             let result = try body()
-            if let head = chainHead { try recordChainHead(seq: head.seq, hash: head.hash) }
+            try appendRowsEvents()
+            try flushTree()
+            if lastEvent != nil, let head = chainHead { try recordChainHead(seq: head.seq, hash: head.hash) }
             return result
         }
     }

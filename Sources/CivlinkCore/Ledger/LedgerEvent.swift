@@ -43,10 +43,57 @@ public struct LedgerEvent: Sendable {
 
     public var hash: String { Digest.sha256(canonicalBody.bytes(sortKeys: true)).hexString }
 
+    /// The canonical body (`canonicalBody` in RFC 8785 form), written from an event's stored
+    /// fields with its detail spliced in as stored: the detail is stored in canonical form, so the
+    /// bytes are those of `canonicalBody`, and an event read back is hashed without parsing it.
+    static func canonicalBytes(seq: Int64, dossier: UnsafeRawBufferPointer, at: Int64, actor: UnsafeRawBufferPointer,
+                               kind: UnsafeRawBufferPointer, procedure: UnsafeRawBufferPointer?, detail: UnsafeRawBufferPointer,
+                               prev: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: #"{"actor":"#.utf8)
+        JSON.writeString(bytes: actor, to: &out)
+        out.append(contentsOf: #","at":"#.utf8)
+        out.append(contentsOf: JSON.formatNumber(Double(at)).utf8)
+        out.append(contentsOf: #","detail":"#.utf8)
+        out.append(contentsOf: detail)
+        out.append(contentsOf: #","dossier":"#.utf8)
+        JSON.writeString(bytes: dossier, to: &out)
+        out.append(contentsOf: #","kind":"#.utf8)
+        JSON.writeString(bytes: kind, to: &out)
+        out.append(contentsOf: #","prev":"#.utf8)
+        JSON.writeString(bytes: prev, to: &out)
+        out.append(contentsOf: #","procedure":"#.utf8)
+        if let procedure { JSON.writeString(bytes: procedure, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        out.append(contentsOf: #","seq":"#.utf8)
+        out.append(contentsOf: JSON.formatNumber(Double(seq)).utf8)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func canonicalBytes(seq: Int64, dossier: String, at: Int64, actor: String, kind: String, procedure: String?, detail: [UInt8],
+                               prev: String, into out: inout [UInt8]) {
+        var dossier = dossier, actor = actor, kind = kind, prev = prev, procedure = procedure
+        dossier.withUTF8 { d in actor.withUTF8 { a in kind.withUTF8 { k in prev.withUTF8 { p in detail.withUnsafeBytes { detail in
+            if procedure != nil {
+                procedure!.withUTF8 { procedure in
+                    canonicalBytes(seq: seq, dossier: UnsafeRawBufferPointer(d), at: at, actor: UnsafeRawBufferPointer(a), kind: UnsafeRawBufferPointer(k),
+                                   procedure: UnsafeRawBufferPointer(procedure), detail: detail, prev: UnsafeRawBufferPointer(p), into: &out)
+                }
+            } else {
+                canonicalBytes(seq: seq, dossier: UnsafeRawBufferPointer(d), at: at, actor: UnsafeRawBufferPointer(a), kind: UnsafeRawBufferPointer(k),
+                               procedure: nil, detail: detail, prev: UnsafeRawBufferPointer(p), into: &out)
+            }
+        } } } } }
+    }
+
     public var json: JSON {
         .object([
             ("seq", .int(Int(seq))), ("at", .string(at.description)), ("actor", .string(actor)), ("event", .string(kind)),
             ("procedure", .optional(procedure)), ("detail", detail),
         ])
     }
+}
+
+extension LedgerEvent {
+    /// The kind of the ledger-level events that list row digests (civlink-log(5)).
+    public static let rowsKind = "rows"
 }

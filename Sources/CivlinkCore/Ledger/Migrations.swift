@@ -273,6 +273,35 @@ public enum Migrations {
             reason TEXT NOT NULL
         );
         """),
+        // 10 (tamper evidence): the Merkle tree over the events (one row per stored node: the
+        // hash of a perfect subtree, by level and index), the checkpoints issued, shipped and
+        // cosigned, and the CA roots signing trusts. The Swift step after it (`startLog`) builds
+        // the tree over the events already there, gives the ledger its id, origin and key, and
+        // records the digests of every row as a baseline (civlink-log(5)).
+        (10, """
+        CREATE TABLE IF NOT EXISTS log_nodes(
+            level INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
+            hash BLOB NOT NULL,
+            PRIMARY KEY (level, idx)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS log_checkpoints(
+            size INTEGER PRIMARY KEY,
+            root TEXT NOT NULL,
+            note TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            shipped_at INTEGER,
+            witnessed_note TEXT,
+            witnessed_at INTEGER
+        );
+        CREATE TABLE IF NOT EXISTS trusted_roots(
+            fingerprint TEXT PRIMARY KEY,
+            subject TEXT NOT NULL,
+            not_after INTEGER NOT NULL,
+            pem TEXT NOT NULL,
+            recorded_at INTEGER NOT NULL
+        );
+        """),
     ]
 
     /// Migrations that rebuild a table other tables refer to: they run with foreign keys off
@@ -280,6 +309,9 @@ public enum Migrations {
     /// foreign_key_check before the commit, on again), since dropping the old table would
     /// otherwise delete through the references or fail.
     static let rebuildsTables: Set<Int> = [7]
+
+    /// The migration that gives a ledger its log (tree, key, row coverage).
+    static let log = 10
 
     public static var latest: Int { all.map(\.version).max()! }
 

@@ -96,6 +96,15 @@ extension Ledger {
         }
     }
 
+    /// Keeps something received that civlink refuses, with the reason; false when it was kept before.
+    public func quarantine(_ data: Data, source: String, reason: Phrase, now: Timestamp) throws -> Bool {
+        try write {
+            try database.run("INSERT OR IGNORE INTO quarantine(source, reason, digest, body, received_at) VALUES (?, ?, ?, ?, ?)",
+                             [.text(source), .text(reason.description), .text(Digest.sha256(data).hexString), .blob(data), .integer(now.seconds)])
+            return database.changes > 0
+        }
+    }
+
     public struct QuarantineEntry: Sendable {
         public let id: Int
         public let source: String

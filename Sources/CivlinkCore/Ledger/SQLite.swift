@@ -93,6 +93,8 @@ final class SQLiteDatabase {
     private var handle: OpaquePointer?
     private var statements: [String: Statement] = [:]
     let path: String
+    /// Collects the row changes of write transactions (the preupdate hook), when installed.
+    private(set) var capture: RowCapture?
 
     init(path: String, readOnly: Bool = false, create: Bool = false) throws {
         self.path = path
@@ -117,12 +119,14 @@ final class SQLiteDatabase {
 
     func check(_ rc: Int32, _ sql: String? = nil) throws {
         guard rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE else {
+            capture?.statementFailed()
             throw SQLiteError(code: sqlite3_extended_errcode(handle), sqliteMessage: String(cString: sqlite3_errmsg(handle)), statement: sql, path: path)
         }
     }
 
     /// Runs SQL without parameters (schema, pragmas). Never for values: those are bound.
     func execute(_ sql: String) throws {
+        capture?.statementStarts()
         var error: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &error)
         if let error { sqlite3_free(error) }
@@ -203,6 +207,19 @@ final class SQLiteDatabase {
     /// The first column of the first row, or null.
     func scalar(_ sql: String, _ values: [SQLValue] = []) throws -> SQLValue {
         try queryFirst(sql, values)?.values.first ?? .null
+    }
+
+    /// Whether this SQLite library calls a preupdate hook (SQLITE_ENABLE_PREUPDATE_HOOK).
+    static var hasPreupdateHook: Bool { sqlite3_compileoption_used("ENABLE_PREUPDATE_HOOK") == 1 }
+
+    /// Sends every INSERT, UPDATE and DELETE this connection makes to `capture` (nil removes it).
+    func installPreupdateHook(_ capture: RowCapture?) {
+        self.capture = capture
+        if let capture {
+            _ = sqlite3_preupdate_hook(handle, rowCaptureCallback, Unmanaged.passUnretained(capture).toOpaque())
+        } else {
+            _ = sqlite3_preupdate_hook(handle, nil, nil)
+        }
     }
 
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
@@ -302,6 +319,7 @@ final class Statement {
     }
 
     func bind(_ values: [SQLValue]) throws {
+        database.capture?.statementStarts()
         for (i, value) in values.enumerated() {
             let index = Int32(i + 1)
             let rc: Int32
@@ -317,6 +335,27 @@ final class Statement {
         }
     }
 
+    /// Binds the bytes at `bytes` as text to parameter `index` (from 1), copied now; with `copy`
+    /// false, not copied: the statement must run, and be reset, while the bytes are there.
+    func bindText(_ bytes: UnsafeRawBufferPointer, at index: Int32, copy: Bool = true) throws {
+        // An empty text still needs a pointer: a null one binds NULL.
+        let pointer = bytes.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)
+        try database.check(sqlite3_bind_text(handle, index, pointer.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+                                             copy ? SQLITE_TRANSIENT : nil), sql)
+    }
+
+    func bindBlob(_ bytes: UnsafeRawBufferPointer, at index: Int32) throws {
+        try database.check(sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), SQLITE_TRANSIENT), sql)
+    }
+
+    func bindInt64(_ value: Int64, at index: Int32) throws {
+        try database.check(sqlite3_bind_int64(handle, index, value), sql)
+    }
+
+    func bindNull(at index: Int32) throws {
+        try database.check(sqlite3_bind_null(handle, index), sql)
+    }
+
     /// Steps once; true while a row is available.
     func step() throws -> Bool {
         let rc = sqlite3_step(handle)
@@ -325,6 +364,27 @@ final class Statement {
         try database.check(rc, sql)
         return false
     }
+
+    /// The number of result columns.
+    var columnCount: Int32 { sqlite3_column_count(handle) }
+
+    /// The name of result column `i`.
+    func columnName(_ i: Int32) -> String { String(cString: sqlite3_column_name(handle, i)) }
+
+    /// Column `i` of the current row as SQLite holds it, valid until the next step or reset.
+    func value(_ i: Int32) -> OpaquePointer? { sqlite3_column_value(handle, i) }
+
+    func int64(_ i: Int32) -> Int64 { sqlite3_column_int64(handle, i) }
+    func isNull(_ i: Int32) -> Bool { sqlite3_column_type(handle, i) == SQLITE_NULL }
+
+    /// The bytes of text or blob column `i`, valid until the next step or reset. Read as a blob
+    /// either way: `sqlite3_column_text` copies a value that is not NUL-terminated first.
+    func bytes(_ i: Int32) -> UnsafeRawBufferPointer {
+        let pointer = sqlite3_column_blob(handle, i)
+        return UnsafeRawBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, i)))
+    }
+
+    func text(_ i: Int32) -> String { String(decoding: bytes(i), as: UTF8.self) }
 
     private var columnNames: ColumnNames {
         if let names { return names }

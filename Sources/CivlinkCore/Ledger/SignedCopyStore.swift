@@ -109,14 +109,14 @@ extension Ledger {
         return wanted
     }
 
-    /// Dossiers of `commune` whose copy waits for a signature, oldest first.
-    public func waitingForSignature(commune: String) throws -> [String] {
+    /// Dossiers of `commune` registered by `time` whose copy waits for a signature, oldest first.
+    public func waitingForSignature(commune: String, registeredBy time: Timestamp) throws -> [String] {
         try database.query("""
             SELECT d.id FROM dossiers d JOIN procedures p ON p.dossier_id = d.id AND p.code = 'certificate-copy'
-            WHERE p.state = 'ready' AND d.commune = ?
+            WHERE p.state = 'ready' AND d.commune = ? AND d.registered_at <= ?
               AND NOT EXISTS (SELECT 1 FROM signed_copies s WHERE s.dossier_id = d.id AND s.revoked_at IS NULL)
             ORDER BY d.received_at, d.rowid
-            """, [.text(commune)]).map { $0.string("id") }
+            """, [.text(commune), .integer(time.seconds)]).map { $0.string("id") }
     }
 
     /// Revokes the dossier's current signed copy and makes `certificate-copy` ready to sign again;

@@ -37,14 +37,36 @@ public enum Doctor {
             add("integrity", .fail, describe(error), .restoreBackup)
         }
         do {
-            let report = try AuditChain.verify(ledger)
+            let report = try Audit.verify(ledger)
             if let finding = report.finding {
-                add("history", .fail, "event chain: \(finding.problem.rawValue) at event \(finding.seq): \(finding.detail)", .auditAndCompareWithBackup)
+                let more = report.findings.count + report.moreRowFindings - 1
+                add("history", .fail, "\(finding.problem.rawValue): \(finding.detail)\(more > 0 ? Phrase(" (and \(more) more)") : "")",
+                    .auditAndCompareWithBackup)
             } else {
-                add("history", .ok, "event hash chain intact (\(report.events) events)")
+                add("history", .ok, "hash chain, Merkle tree and \(report.rowsChecked) rows intact (\(report.events) events)")
             }
         } catch {
             add("history", .fail, describe(error), .runAudit)
+        }
+        if !SQLiteDatabase.hasPreupdateHook {
+            add("sqlite", .fail, "this SQLite library has no preupdate hook: civlink cannot record row changes and refuses to write", .installSQLite)
+        }
+        do {
+            let key = ledger.keyPath
+            if (try? ledger.logIdentity()) != nil {
+                if Files.exists(key) {
+                    let check = privateFileCheck("ledger key", key)
+                    if check.level != .ok {
+                        findings.append(check)
+                    } else if let problem = (try? ledger.logSigner()) == nil ? Phrase("\(key) is not the key this ledger records") : nil {
+                        add("ledger key", .fail, problem, .restoreLedgerKey(path: key))
+                    } else {
+                        findings.append(check)
+                    }
+                } else {
+                    add("ledger key", .fail, "\(key) is missing: checkpoints cannot be signed", .restoreLedgerKey(path: key))
+                }
+            }
         }
         do {
             let agencies = try ledger.agencies()

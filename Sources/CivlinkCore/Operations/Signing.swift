@@ -4,8 +4,7 @@ public enum Signing {
     /// Signs one dossier's copy, stores it, and completes `certificate-copy`; returns the signed
     /// document's text. Every refusal names the reason.
     public static func sign(dossier id: String, ledger: Ledger, signer: Signer, actor: String, now: Timestamp) throws -> String {
-        try signer.checkValidity(at: now)
-        try ledger.checkNotRevoked(signer)
+        try checkPolicy(ledger: ledger, signer: signer, now: now)
         return try ledger.write {
             let dossier = try ledger.dossier(id)
             guard dossier.commune == signer.commune else {
@@ -13,6 +12,9 @@ public enum Signing {
             }
             guard dossier.state == .registered else {
                 throw Failure(.refused, "dossier \(id) is \(dossier.state.rawValue); a copy is signed once the dossier is registered")
+            }
+            if let registeredAt = dossier.registeredAt, registeredAt > now {
+                throw Failure(.refused, "dossier \(id) was registered at \(registeredAt); its copy cannot be signed at \(now), before that")
             }
             if try ledger.hasLiveSignedCopy(dossier: id) {
                 throw Failure(.invalidInput, "dossier \(id) has a signed copy already; revoke it first to sign again")
@@ -30,6 +32,21 @@ public enum Signing {
         }
     }
 
+    /// How far a signing time may be from the system clock outside a training ledger.
+    public static let clockTolerance: Int64 = 300
+
+    /// What every signature needs: the time is the system clock's (a fixed clock, for training,
+    /// only in a training ledger), the certificate is valid then, and its chain leads to a CA root
+    /// this ledger trusts.
+    static func checkPolicy(ledger: Ledger, signer: Signer, now: Timestamp) throws {
+        if abs(now.seconds - Timestamp.wallClock.seconds) > clockTolerance, try !ledger.isTraining {
+            throw Failure(.configuration, "a fixed clock (\(now)) cannot date a signature outside a training ledger", remedy: .useTrainingLedger)
+        }
+        try signer.checkValidity(at: now)
+        try signer.checkChain(trusted: try ledger.trustedRoots(), at: now)
+        try ledger.checkNotRevoked(signer)
+    }
+
     /// Signs every copy of the signer's commune waiting for a signature, oldest first.
     ///
     /// Signing is pure CPU and storing is one SQLite writer, so they overlap through a
@@ -41,9 +58,8 @@ public enum Signing {
     @discardableResult
     public static func signPending(ledger: Ledger, signer: Signer, actor: String, now: Timestamp, batchSize: Int = 256,
                                    committed: ([String], _ pendingTotal: Int) throws -> Void) throws -> Int {
-        try signer.checkValidity(at: now)
-        try ledger.checkNotRevoked(signer)
-        let ids = try ledger.waitingForSignature(commune: signer.commune)
+        try checkPolicy(ledger: ledger, signer: signer, now: now)
+        let ids = try ledger.waitingForSignature(commune: signer.commune, registeredBy: now)
         if ids.isEmpty { return 0 }
         let protected = JWS.protectedHeader(algorithm: signer.key.type.jwsAlgorithm, x5c: signer.x5c, at: now)
         let batches = stride(from: 0, to: ids.count, by: batchSize).map { Array(ids[$0..<min(ids.count, $0 + batchSize)]) }

@@ -89,12 +89,19 @@ public final class Certificate: Sendable {
         return String(decoding: bioData(bio), as: UTF8.self)
     }
 
-    /// True when the certificate may sign documents: no key usage extension, or one with
-    /// digitalSignature or nonRepudiation.
+    /// True when the certificate may sign documents: a key usage extension with digitalSignature
+    /// or nonRepudiation (one without the extension is refused: an officer's certificate says what
+    /// its key is for).
     public var allowsDocumentSigning: Bool {
         let usage = X509_get_key_usage(x509)
-        return usage == UInt32.max || usage & UInt32(KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION) != 0
+        return usage != UInt32.max && usage & UInt32(KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION) != 0
     }
+
+    /// True for a CA certificate (basic constraints CA:TRUE), which must never sign a copy.
+    public var isCA: Bool { X509_check_ca(x509) != 0 }
+
+    /// True when the certificate is issued by its own subject and signed by its own key.
+    public var isSelfSigned: Bool { X509_get_extension_flags(x509) & UInt32(EXFLAG_SS) != 0 }
 
     var publicKeyType: KeyType? { X509_get0_pubkey(x509).flatMap { CivlinkCore.keyType(of: $0) } }
 

@@ -56,14 +56,14 @@ public final class PrivateKey: Sendable {
         switch EVP_PKEY_get_base_id(pkey) {
         case EVP_PKEY_ED25519: type = .ed25519
         case EVP_PKEY_EC:
-            guard EVP_PKEY_get_bits(pkey) == 256 else { EVP_PKEY_free(pkey); throw Failure(.invalidInput, "only the P-256 curve is supported for ECDSA keys") }
+            guard EVP_PKEY_get_bits(pkey) == 256 else { EVP_PKEY_free(pkey); throw Failure(.permission, "only the P-256 curve is supported for ECDSA keys") }
             type = .p256
         case EVP_PKEY_RSA:
-            guard EVP_PKEY_get_bits(pkey) >= 2048 else { EVP_PKEY_free(pkey); throw Failure(.invalidInput, "RSA keys must have at least 2048 bits") }
+            guard EVP_PKEY_get_bits(pkey) >= 2048 else { EVP_PKEY_free(pkey); throw Failure(.permission, "RSA keys must have at least 2048 bits") }
             type = .rsa
         default:
             EVP_PKEY_free(pkey)
-            throw Failure(.invalidInput, "unsupported key type: use Ed25519, ECDSA P-256 or RSA 2048+")
+            throw Failure(.permission, "unsupported key type: use Ed25519, ECDSA P-256 or RSA 2048+")
         }
     }
 

@@ -8,8 +8,10 @@ public struct Verification: Sendable {
         case malformed, unsupportedAlgorithm = "unsupported-algorithm", payloadMismatch = "payload-mismatch"
         case badSignature = "bad-signature", untrustedChain = "untrusted-chain"
         case certificateExpired = "certificate-expired", certificateNotYetValid = "certificate-not-yet-valid"
-        case keyUsage = "key-usage", revoked
+        case keyUsage = "key-usage", caCertificate = "ca-certificate", communeMismatch = "commune-mismatch", revoked
         case certificateRevoked = "certificate-revoked"
+        /// With a proof: the proof does not check out, or does not show this copy's signature logged.
+        case badProof = "bad-proof", notLogged = "not-logged"
     }
 
     public struct Failure: Error, Sendable {
@@ -38,6 +40,37 @@ public struct Verification: Sendable {
     }
 
     static func fail(_ reason: Reason, _ detail: Phrase) -> Failure { Failure(reason: reason, detail: detail) }
+
+    /// Where the copy's signature is logged, as a proof shows it.
+    public struct Logged: Sendable {
+        public let origin: String
+        public let seq: Int
+        public let treeSize: UInt64
+        public let cosigners: [String]
+        public var json: JSON {
+            .object([("origin", .string(origin)), ("event", .int(seq)), ("tree_size", .int(Int(treeSize))),
+                     ("cosigned_by", .array(cosigners.map { .string($0) }))])
+        }
+    }
+
+    /// Checks `proof` (civlink.proof/1) against the commune ledger's key `logKey` and shows that
+    /// it logs this copy: an event of the copy's dossier that records this signature, included in
+    /// the tree of the proof's signed checkpoint (cosigned by `witnessKeys`, if any).
+    public func logged(in proof: ProofDocument, logKey: String, witnessKeys: [String]) -> Result<Logged, Failure> {
+        guard proof.dossier == copy["dossier"]?.stringValue else {
+            return .failure(Verification.fail(.notLogged, "the proof is for dossier \(proof.dossier), not this copy's"))
+        }
+        let verified: ProofDocument.Verified
+        do { verified = try proof.verify(logKey: logKey, witnessKeys: witnessKeys) } catch let error as CivlinkError {
+            return .failure(Verification.fail(.badProof, error.phrase))
+        } catch {
+            return .failure(Verification.fail(.badProof, Phrase(verbatim: "\(error)")))
+        }
+        guard let event = proof.signingEvent(signatureSHA256: signatureSHA256), let seq = event["seq"]?.intValue else {
+            return .failure(Verification.fail(.notLogged, "no event of the proof records this copy's signature"))
+        }
+        return .success(Logged(origin: verified.checkpoint.origin, seq: seq, treeSize: verified.checkpoint.size, cosigners: verified.cosigners))
+    }
 
     /// What a `civlink.revocations/1` list revokes: signed copies by the SHA-256 of their
     /// signature, and officer certificates by their SHA-256 fingerprint, from an instant.
@@ -143,7 +176,7 @@ public final class Verifier: Sendable {
         let chain = try cached(chains, chainKey) { () -> Result<[Certificate], Verification.Failure> in
             var chain: [Certificate] = []
             for entry in entries {
-                guard let b64 = entry, let der = Data(base64Encoded: b64), let cert = try? Certificate(der: der) else {
+                guard let b64 = entry, let der = Base64.decode(b64), let cert = try? Certificate(der: Data(der)) else {
                     return .failure(fail(.malformed, "x5c holds something that is not a certificate"))
                 }
                 chain.append(cert)
@@ -174,7 +207,14 @@ public final class Verifier: Sendable {
             }
         }
         if let validation { throw validation }
-        guard leaf.allowsDocumentSigning else { throw fail(.keyUsage, "the certificate's key usage does not allow signing") }
+        guard !leaf.isCA else { throw fail(.caCertificate, "the copy is signed with a CA certificate (CA:TRUE), not an officer's") }
+        guard leaf.allowsDocumentSigning else {
+            throw fail(.keyUsage, "the certificate's key usage does not allow signing (it needs digitalSignature or nonRepudiation)")
+        }
+        let copyCommune = copy["commune"]?.stringValue ?? ""
+        guard let signerCommune = leaf.commune, !signerCommune.isEmpty, signerCommune == copyCommune else {
+            throw fail(.communeMismatch, "the copy is of commune \(copyCommune); the certificate is for \(leaf.commune.map { "commune \($0)" } ?? "no commune")")
+        }
         if !revokedCertificates.isEmpty {
             for cert in chain {
                 if let at = revokedCertificates[cert.fingerprint], signedAt >= at {

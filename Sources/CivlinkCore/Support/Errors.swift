@@ -150,4 +150,8 @@ public enum Remedy: Sendable, Equatable {
     case listOverdue
     case unsetFixedClock
     case setSystemClock
+    case installSQLite
+    case restoreLedgerKey(path: String)
+    case importCA
+    case useTrainingLedger
 }

@@ -275,6 +275,11 @@ public enum Files {
         return String(cString: buffer)
     }
 
+    /// Removes a file that may already be gone.
+    public static func unlinkIfPresent(_ path: String) {
+        _ = unlink(path)
+    }
+
     public static func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : currentDirectory() + "/" + path
     }

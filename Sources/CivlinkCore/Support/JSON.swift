@@ -405,6 +405,26 @@ extension JSON {
         out.append(0x22)
     }
 
+    /// `writeString` for the UTF-8 bytes of a string (a text column read in place).
+    static func writeString(bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        out.append(0x22)
+        for byte in bytes {
+            switch byte {
+            case 0x22: out.append(0x5C); out.append(0x22)
+            case 0x5C: out.append(0x5C); out.append(0x5C)
+            case 0x08: out.append(0x5C); out.append(0x62)
+            case 0x0C: out.append(0x5C); out.append(0x66)
+            case 0x0A: out.append(0x5C); out.append(0x6E)
+            case 0x0D: out.append(0x5C); out.append(0x72)
+            case 0x09: out.append(0x5C); out.append(0x74)
+            case 0x00..<0x20:
+                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(0x22)
+    }
+
     /// ECMAScript Number::toString (ECMA-262 7.1.12.1), as RFC 8785 requires: the shortest digits
     /// that round-trip, plain notation for exponents -7 < n <= 21, exponent notation otherwise.
     public static func formatNumber(_ value: Double) -> String {

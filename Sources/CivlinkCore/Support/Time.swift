@@ -112,8 +112,14 @@ public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible
             }
             return stamp
         }
-        return Timestamp(seconds: Int64(MonotonicClock.wallSeconds()))
+        return wallClock
     }
+
+    /// The system clock, whatever `CIVLINK_NOW` says.
+    public static var wallClock: Timestamp { Timestamp(seconds: Int64(MonotonicClock.wallSeconds())) }
+
+    /// Whether the clock is fixed by `CIVLINK_NOW`.
+    public static func isFixed(environment: [String: String]) -> Bool { !(environment["CIVLINK_NOW"] ?? "").isEmpty }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)`.
     public init?(_ text: String) {

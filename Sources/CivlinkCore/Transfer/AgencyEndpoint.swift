@@ -5,6 +5,11 @@ import Glibc
 /// receipts) or an HTTP(S) endpoint. Stored in the ledger's `agencies` table.
 public struct AgencyEndpoint: Sendable, Equatable {
     public enum Kind: String, Sendable { case spool, http }
+    /// The code of the province's witness: it takes the ledger's signed checkpoints, not
+    /// procedures, and sends them back cosigned (civlink-transfer(1)).
+    public static let witnessCode = "province"
+    /// The codes an endpoint may have: the receiving systems, and the witness.
+    public static var codes: [String] { Agency.sendable.map(\.rawValue) + [witnessCode] }
     public let code: String
     public let kind: Kind
     /// The spool directory, or the endpoint URL.
@@ -24,8 +29,8 @@ public struct AgencyEndpoint: Sendable, Equatable {
     public init(code: String, kind: Kind, target: String, tokenFile: String? = nil, clientCertificate: String? = nil,
                 clientKey: String? = nil, caFile: String? = nil, proxy: String? = nil, spoolGroup: String? = nil,
                 timeoutSeconds: Int = 30) throws {
-        guard let agency = Agency(rawValue: code), Agency.sendable.contains(agency) else {
-            throw ValidationError("agency", "must be one of \(Agency.sendable.map(\.rawValue).joined(separator: ", "))")
+        guard AgencyEndpoint.codes.contains(code) else {
+            throw ValidationError("agency", "must be one of \(AgencyEndpoint.codes.joined(separator: ", "))")
         }
         guard (1...3600).contains(timeoutSeconds) else { throw ValidationError("timeout", "must be 1 to 3600 seconds") }
         switch kind {

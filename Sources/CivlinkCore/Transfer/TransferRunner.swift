@@ -21,6 +21,11 @@ public struct TransferReport: Sendable {
     public var stuck = 0
     public var receipts = 0
     public var quarantined = 0
+    /// Checkpoints shipped to the witness, and cosigned ones it sent back.
+    public var checkpoints = 0
+    public var cosigned = 0
+    /// Why the checkpoint could not be shipped this run (tried again on the next).
+    public var checkpointError: Phrase?
     public var planned: [Ledger.DueProcedure] = []
     /// Per agency, failed attempts and the last reason (a run's log says why, not only how many).
     public var failures: [String: (count: Int, reason: Phrase)] = [:]
@@ -31,10 +36,11 @@ public struct TransferReport: Sendable {
     public var held: [String: Int] = [:]
 
     /// Nothing was sent, answered or refused, and nothing is held up: a run not worth a log line.
-    public var isQuiet: Bool { sent == 0 && unconfirmed == 0 && failed == 0 && stuck == 0 && receipts == 0 && quarantined == 0 && unusable.isEmpty && held.isEmpty }
+    public var isQuiet: Bool { sent == 0 && unconfirmed == 0 && failed == 0 && stuck == 0 && receipts == 0 && quarantined == 0 && unusable.isEmpty && held.isEmpty && checkpoints == 0 && cosigned == 0 }
 
     public var json: JSON {
-        .object([("sent", .int(sent)), ("unconfirmed", .int(unconfirmed)), ("failed", .int(failed)), ("stuck", .int(stuck)), ("receipts", .int(receipts)), ("quarantined", .int(quarantined))])
+        .object([("sent", .int(sent)), ("unconfirmed", .int(unconfirmed)), ("failed", .int(failed)), ("stuck", .int(stuck)), ("receipts", .int(receipts)), ("quarantined", .int(quarantined)),
+                 ("checkpoints", .int(checkpoints)), ("cosigned", .int(cosigned)), ("checkpoint_error", .optional(checkpointError?.description))])
     }
 }
 
@@ -116,7 +122,59 @@ public final class TransferRunner {
                 start = end
             }
         }
+        if let witness = transports[AgencyEndpoint.witnessCode] { try exchangeCheckpoints(witness, &report) }
         return report
+    }
+
+    // MARK: Checkpoints
+
+    /// Takes back what the witness cosigned, then ships a checkpoint of the log as it is now when
+    /// it has grown since the last one shipped, through the same channel as messages.
+    func exchangeCheckpoints(_ transport: any Transport, _ report: inout TransferReport) throws {
+        let witness = AgencyEndpoint.witnessCode
+        /// A cosigned checkpoint kept, or quarantined with the reason it was refused.
+        func accept(_ data: Data, source: String) throws {
+            do {
+                _ = try TransparencyLog.acceptCosigned(data, ledger: ledger, now: now)
+                report.cosigned += 1
+            } catch let error as ValidationError {
+                let outcome = try ledger.write {
+                    try ledger.quarantine(data, source: source, agency: witness, messageID: nil, reason: error.phrase, now: now)
+                }
+                if case .quarantined = outcome { report.quarantined += 1 }
+            }
+        }
+        for source in try transport.pendingReceipts() {
+            switch transport.readReceipt(source) {
+            case .success(let data):
+                try accept(data, source: source)
+            case .failure(let refusal):
+                let outcome = try ledger.write {
+                    try ledger.quarantine(refusal.prefix.isEmpty ? Data(source.utf8) : refusal.prefix, size: refusal.size ?? 0, source: source,
+                                          agency: witness, messageID: nil, reason: refusal.reason, now: now)
+                }
+                if case .quarantined = outcome { report.quarantined += 1 }
+            }
+            try transport.acknowledge(source: source)
+        }
+        do {
+            guard let envelope = try TransparencyLog.envelopeToShip(ledger: ledger) else { return }
+            switch transport.deliver(messageID: envelope.fileName, body: Data(envelope.json.serialized().utf8)) {
+            case .delivered, .answered:
+                // Over HTTP the 2xx answer only says the witness has it; cosigned checkpoints come
+                // back through the spool inbox (civlink-transfer(1)).
+                if let problem = transport.sync() {
+                    report.checkpointError = problem
+                    return
+                }
+                try ledger.recordCheckpoint(envelope.checkpoint, note: envelope.note, now: now, shipped: true)
+                report.checkpoints += 1
+            case .failed(let reason):
+                report.checkpointError = reason
+            }
+        } catch let error as CivlinkError {
+            report.checkpointError = error.phrase
+        }
     }
 
     // MARK: Receipts
@@ -136,7 +194,7 @@ public final class TransferRunner {
     /// the inbox once it is committed: a crash leaves them to be read again (applying one twice
     /// changes nothing), and memory holds one chunk at most.
     func ingestInboxes(_ report: inout TransferReport) throws {
-        for code in transports.keys.sorted() {
+        for code in transports.keys.sorted() where code != AgencyEndpoint.witnessCode {
             let transport = transports[code]!
             let sources = try transport.pendingReceipts()
             var start = 0
