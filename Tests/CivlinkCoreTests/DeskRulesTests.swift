@@ -29,7 +29,7 @@ final class DeskRulesTests: XCTestCase {
         XCTAssertEqual(first, [
             "child.sex: must be one of male, female",
             "mother.date_of_birth: must be before the child's date of birth",
-            "mother.personal_id: 4th digit must be 3 for a female born in 2000s",
+            "mother.personal_id: 4th digit must be 3 for a woman born in the 2000s",
             "declarant.personal_id: the century and year digits give a birth in 2293: someone who acts for the family must be born in 2011 or earlier (15 years before the registration)",
         ])
         XCTAssertEqual(try errors(bad), first, "the same declaration and reference data give the same errors")

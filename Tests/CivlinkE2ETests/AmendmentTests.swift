@@ -10,7 +10,7 @@ final class AmendmentTests: XCTestCase {
 
     private func spoolBox() throws -> Sandbox {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         for agency in AmendmentTests.agencies { try box.ok("agency", "add", agency, "--spool", box.path("spool/\(agency)")) }
         return box
     }
@@ -173,7 +173,7 @@ final class AmendmentTests: XCTestCase {
     func testHTTPAmendmentReachesExactlyTheAgenciesWhoseDataChanged() throws {
         let server = try AgencyServer()
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let token = try box.write("token", "secret-token\n")
         chmod(token, 0o600)   // a token readable by others is refused
         for agency in AmendmentTests.agencies {

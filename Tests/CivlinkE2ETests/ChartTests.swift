@@ -10,7 +10,7 @@ final class ChartTests: XCTestCase {
     /// A year of dossiers: several months, several systems, some counts small enough to hide.
     private func ledger() throws -> Sandbox {
         let box = try Sandbox(now: "2026-12-20T09:30:00+07:00")
-        try box.ok("init")
+        try box.ok("init", "--training")
         var n = 0
         for (month, births) in [("03", 7), ("05", 2), ("07", 9), ("09", 1), ("11", 12)] {
             for _ in 0..<births {

@@ -31,7 +31,7 @@ final class ClosedPipeTests: XCTestCase {
 
     func testEveryListingCommandExitsQuietlyWith141() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         for agency in ["population", "residence", "social-insurance", "social-affairs"] {
             try box.ok("agency", "add", agency, "--spool", box.path("spool/\(agency)"))
         }

@@ -9,7 +9,7 @@ final class ConfigTests: XCTestCase {
 
     func testSettingsAreSetListedAndRefusedWithTheFieldAndTheRule() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         XCTAssertEqual(try box.ok("config", "get", "deadline.residence-registration").stdout, "2\n")
         XCTAssertEqual(try box.ok("config", "set", "deadline.residence-registration", "4").stdout, "deadline.residence-registration = 4\n")
         let json = try box.ok("config", "get", "deadline.residence-registration", "--format", "json").json()
@@ -77,7 +77,7 @@ final class ConfigTests: XCTestCase {
 
     func testReferenceTablesLoadFromFilesAndCommunesAreChecked() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         XCTAssertEqual(try box.run("config", "get", "communes").status, 66, "no commune table until one is loaded")
         let sample = data.appendingPathComponent("communes-sample.tsv").path
         XCTAssertTrue(try String(contentsOfFile: sample, encoding: .utf8).contains("SAMPLE"), "the sample must say it is one")
@@ -125,7 +125,7 @@ final class ConfigTests: XCTestCase {
     /// or today's.
     func testReportsUseTheUnitsOfTheRecordsDayOrToday() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         func birth(_ n: Int, province: String, commune: String, at: String) -> [String: Any] {
             var d = Declarations.birth(childName: "Con \(n)", motherID: String(format: "040195%06d", n), certificate: "U\(n)", born: String(at.prefix(10)))
             d = setting(setting(setting(d, "province", province), "commune", commune), "received_at", at)

@@ -11,7 +11,7 @@ final class DeskCaseTests: XCTestCase {
 
     private func spoolBox() throws -> Sandbox {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         for agency in DeskCaseTests.agencies { try box.ok("agency", "add", agency, "--spool", box.path("spool/\(agency)")) }
         return box
     }
@@ -140,7 +140,7 @@ final class DeskCaseTests: XCTestCase {
     func testTheHTTPAgencyAnswersTheSurvivorBenefitAndValidCards() throws {
         let server = try AgencyServer()
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         for agency in DeskCaseTests.agencies { try box.ok("agency", "add", agency, "--url", "\(server.url)/\(agency)") }
         let death = try box.ok("register-death", examples.appendingPathComponent("death-survivor-benefit.json").path).json()["id"] as! String
         let october = Declarations.birth(childName: "Trần Thu", motherID: "040195000444", certificate: "GCS-OCT", born: "2025-10-01")
@@ -171,7 +171,7 @@ final class DeskCaseTests: XCTestCase {
 
     func testEveryErrorIsReportedAtOnceInTextAndJSON() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         var three = setting(Declarations.birth(), "child.sex", "f")
         three = setting(three, "mother.personal_id", "04019500012")
         three = setting(three, "commune", "1798")
@@ -215,7 +215,7 @@ final class DeskCaseTests: XCTestCase {
 
     func testBatchReportsEveryErrorPerLine() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let good = Declarations.text(Declarations.birth())
         let two = Declarations.text(setting(setting(Declarations.birth(childName: "B", motherID: "040195000002", certificate: "C2"),
                                                     "child.sex", "x"), "province", "99"))
@@ -231,7 +231,7 @@ final class DeskCaseTests: XCTestCase {
         XCTAssertTrue(lines[2].hasPrefix("civlink: line 3: duplicate: a birth with the same mother"), lines[2])
 
         let box2 = try Sandbox()
-        try box2.ok("init")
+        try box2.ok("init", "--training")
         let json = try box2.run(["register-birth", "--batch", "--format", "json"], stdin: input)
         XCTAssertEqual(json.status, 65)
         let objects = try json.stderr.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
@@ -245,7 +245,7 @@ final class DeskCaseTests: XCTestCase {
 
     func testEveryPersonalIDNumberIsCheckedAgainstWhatIsKnown() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         // The case: a declarant whose digits put the birth in 2393.
         let example = try example("birth.json")
         let future = try refused(box, "birth", setting(example, "declarant.personal_id", "040993000456"))
@@ -268,7 +268,7 @@ final class DeskCaseTests: XCTestCase {
 
     func testVersionOneStaysValidAndNamesWhatVersionTwoAdds() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         // Today's declarations, without a format member, register as before.
         let v1 = try box.ok("register-birth", examples.appendingPathComponent("birth.json").path).json()
         XCTAssertNil((v1["declaration"] as! [String: Any])["format"], "a version 1 declaration is stored as given")
@@ -288,7 +288,7 @@ final class DeskCaseTests: XCTestCase {
 
     func testVersionTwoParentsFathersAndHomeBirthsAreCheckedFieldByField() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let foreign = try example("birth-foreign-mother.json")
         // A passport needs the nationality; a person is identified one way, not two.
         var noNationality = setting(foreign, "mother.nationality", nil)
@@ -326,7 +326,7 @@ final class DeskCaseTests: XCTestCase {
 
     func testHomeBirthsAndDeathsWithoutANumberFindTheirDuplicates() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let home = try example("birth-at-home.json")
         let first = try box.ok("register-birth", stdin: Declarations.text(home)).json()["id"] as! String
         // The same birth again (no certificate number to compare): the mother, date and name.
@@ -363,7 +363,7 @@ final class DeskCaseTests: XCTestCase {
 
     func testSurvivorBenefitIsCheckedAgainstTheDeceasedsInsurance() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let survivor = try example("death-survivor-benefit.json")
         // Monthly needs a pension, 15 years of compulsory insurance or a work accident.
         let short = setting(survivor, "entitlement", ["social_insurance_code": "4098765432", "compulsory_months": 120])

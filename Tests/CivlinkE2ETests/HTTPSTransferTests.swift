@@ -17,7 +17,7 @@ final class HTTPSTransferTests: XCTestCase {
     private func box(_ server: AgencyServer, ca: String = "ca", clientCertificate: Bool = true, timeout: Int = 10,
                      extra: [String] = []) throws -> Sandbox {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let token = try box.writePrivate("token", "tls-secret-token\n")
         var arguments = ["agency", "add", "population", "--url", "\(server.url)/population", "--token-file", token,
                          "--ca", pki.path("\(ca).pem"), "--timeout", "\(timeout)"]
@@ -71,7 +71,7 @@ final class HTTPSTransferTests: XCTestCase {
         XCTAssertEqual(try server.requests(), 0, "nothing, and no token, goes to an untrusted server")
         // The system store does not know the test CA either.
         let plain = try Sandbox()
-        try plain.ok("init")
+        try plain.ok("init", "--training")
         try plain.ok("agency", "add", "population", "--url", "\(server.url)/population")
         let check = try plain.run("agency", "check")
         XCTAssertEqual(check.status, 69)
@@ -205,7 +205,7 @@ final class HTTPSTransferTests: XCTestCase {
 
     func testATokenGoesOverPlainHTTPOnlyToLoopbackAndMustBePrivate() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let token = try box.writePrivate("token", "secret\n")
         let remote = try box.run("agency", "add", "population", "--url", "http://agency.example/civlink", "--token-file", token)
         XCTAssertEqual(remote.status, 65, remote.stderr)

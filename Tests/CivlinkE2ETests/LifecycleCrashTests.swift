@@ -69,7 +69,7 @@ final class LifecycleCrashTests: XCTestCase {
 
     func testKilledRegisterBatchRegistersEachDossierOnce() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         // More than one transaction holds (16000 ids), so a kill after the first commit lands in a
         // later one, between two, or after a commit and before its output.
         let count = 20000
@@ -107,7 +107,7 @@ final class LifecycleCrashTests: XCTestCase {
 
     func testKilledAmendAndCancelBatchesDecideEachDossierOnce() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         try box.ok("agency", "add", "population", "--spool", box.path("spool/population"))
         let count = 2000
         let registered = try box.run(["register-birth", "--batch", "-"], stdin: Data(births(count, prefix: "A").utf8))

@@ -8,7 +8,7 @@ import XCTest
 final class LifecycleTests: XCTestCase {
     private func box(now: String = "2026-11-20T09:30:00+07:00") throws -> Sandbox {
         let box = try Sandbox(now: now)
-        try box.ok("init")
+        try box.ok("init", "--training")
         return box
     }
 

@@ -35,7 +35,7 @@ final class LocalizationTests: XCTestCase {
     /// The examples of phrase substitution, and the places that stayed English.
     func testWholeSentencesInVietnamese() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let vi = ["LANG": "vi_VN.UTF-8"]
         let death = try box.register("death", Declarations.death(), at: "2026-11-19T09:00:00+07:00")
         let status = try box.run(["status", death], environment: vi).stdout

@@ -68,7 +68,7 @@ final class NationalTableTests: XCTestCase {
 
     func testTheGovernmentOfficeTableComesOutFigureByFigure() throws {
         let box = try Sandbox(now: "2026-11-03T10:00:00+07:00")
-        try box.ok("init")
+        try box.ok("init", "--training")
         _ = try box.officer()
         try spools(box, ["population": "population", "residence": "residence-1", "social-insurance": "social-insurance-1",
                          "social-affairs": "social-affairs-1"])

@@ -7,7 +7,7 @@ import XCTest
 final class OfficerRevocationTests: XCTestCase {
     func testARevokedCertificateSignsNothingFromItsRevocation() throws {
         let box = try Sandbox(now: "2026-11-20T09:30:00+07:00")
-        try box.ok("init")
+        try box.ok("init", "--training")
         let before = try box.registerBirth()
         let (key, cert) = try box.officer()
         try box.ok("sign", before, "--key", key, "--cert", cert, "--out", "before.json")
@@ -41,7 +41,7 @@ final class OfficerRevocationTests: XCTestCase {
         // A desk that has not heard of it signs at 11:00; a verifier with the list refuses that copy
         // and still accepts the one signed before the revocation.
         let other = try Sandbox(now: "2026-11-20T11:00:00+07:00")
-        try other.ok("init")
+        try other.ok("init", "--training")
         let late = try other.registerBirth()
         try other.ok("sign", late, "--key", key, "--cert", cert, "--out", box.path("after.json"))
         let trust = box.path("ca/ca.pem")

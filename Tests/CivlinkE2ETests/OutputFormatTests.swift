@@ -19,7 +19,7 @@ final class OutputFormatTests: XCTestCase {
     /// procedure, a quarantined receipt, agencies, a backup.
     private func scene() throws -> (Sandbox, birth: String, death: String) {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let birth = try box.registerBirth()
         let death = try box.register("death", Declarations.death(), at: "2026-11-19T09:00:00+07:00")
         try box.signCopy(death)

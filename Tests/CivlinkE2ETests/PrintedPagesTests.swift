@@ -10,7 +10,7 @@ final class PrintedPagesTests: XCTestCase {
     /// A birth and a death, the birth's copy signed.
     private func ledger() throws -> (Sandbox, birth: String, death: String) {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let birth = try box.ok("register-birth", stdin: Declarations.text(Declarations.birth())).json()["id"] as! String
         let death = try box.ok("register-death", stdin: Declarations.text(Declarations.death())).json()["id"] as! String
         try box.signCopy(birth)

@@ -35,7 +35,7 @@ final class SetupTests: XCTestCase {
         XCTAssertTrue(test.stderr.contains("  tmux (terminal tests): tmux\n"), test.stderr)
         XCTAssertTrue(test.stderr.hasSuffix("""
             as root, run:
-              apt-get install -y --no-install-recommends make sqlite3 openssl python3 python3-jwcrypto jq mandoc groff-base zsh fish tmux librsvg2-bin libreoffice-calc-nogui
+              apt-get install -y --no-install-recommends make sqlite3 openssl python3 python3-jwcrypto jq mandoc groff-base zsh fish tmux librsvg2-bin libreoffice-calc-nogui zbar-tools qrencode chromium curl bzip2 python3-cryptography
 
             """), test.stderr)
         // The demo needs only the headers (installed here) and the toolchain.

@@ -6,7 +6,7 @@ import XCTest
 final class SmallThingsTests: XCTestCase {
     func testADeclarationStartingWithAByteOrderMarkIsAccepted() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let bom = Data([0xEF, 0xBB, 0xBF])
         let path = box.path("notepad.json")
         try (bom + Data(Declarations.text(Declarations.birth()).utf8)).write(to: URL(fileURLWithPath: path))
@@ -23,7 +23,7 @@ final class SmallThingsTests: XCTestCase {
 
     func testIDsTypedWithOForZeroAndIOrLForOneAreRead() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         var id = ""
         // Register until an id has a 0 or a 1 to mistype (ids are random).
         for n in 0..<60 where !(id.contains("0") || id.contains("1")) {
@@ -39,7 +39,7 @@ final class SmallThingsTests: XCTestCase {
 
     func testCertificateSubjectsAreStoredReadable() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let (_, cert) = try box.officer()
         try box.ok("ca", "import", cert)
         let stored = try Process.capture("/usr/bin/sqlite3", [box.ledgerPath, "SELECT subject, issuer FROM certificates;"])

@@ -52,7 +52,7 @@ final class SpoolSecurityTests: XCTestCase {
 
     func testASpoolSharedWithAGroupIs0770AndItsMessages0640() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let group = "daemon"
         let gid = Int(getgrnam(group)!.pointee.gr_gid)
         XCTAssertEqual(try runUnderOpenUmask(box, ["agency", "add", "population", "--spool", box.path("shared"), "--group", group]).status, 0)
@@ -72,7 +72,7 @@ final class SpoolSecurityTests: XCTestCase {
 
     func testInboxLinksBigFilesAndOtherUsersFilesAreQuarantinedUnread() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         try box.ok("agency", "add", "population", "--spool", box.path("spool"))
         let id = try birth(box)
         try box.ok("transfer")
@@ -122,7 +122,7 @@ final class SpoolSecurityTests: XCTestCase {
 
     func testQuarantineShowsOneEntryAndClearsIt() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         try box.ok("agency", "add", "population", "--spool", box.path("spool"))
         let id = try birth(box)
         try box.ok("transfer")
@@ -172,7 +172,7 @@ final class SpoolSecurityTests: XCTestCase {
 
     func testOutFilesArePrivateAndNeverSilentlyReplaced() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let id = try birth(box)
         _ = try box.officer()
         let existing = try box.write("copy.json", "an older file\n")

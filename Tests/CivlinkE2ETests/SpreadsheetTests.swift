@@ -35,7 +35,7 @@ final class SpreadsheetTests: XCTestCase {
     /// is not a whole number (one copy signed late: 2 of 3 on time), and an overdue list.
     private func ledger() throws -> Sandbox {
         let box = try Sandbox(now: "2026-11-20T09:30:00+07:00")
-        try box.ok("init")
+        try box.ok("init", "--training")
         var ids: [String] = []
         for (n, commune) in ["17986", "17986", "00004"].enumerated() {
             ids.append(try box.register("birth", setting(Declarations.birth(childName: "Trẻ \(n)", motherID: "04019500010\(n)", certificate: "GCS-S-\(n)",

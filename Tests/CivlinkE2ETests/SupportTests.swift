@@ -9,7 +9,7 @@ final class SupportTests: XCTestCase {
     /// A signed death: residence-deletion and funeral-allowance (social insurance) are ready.
     private func signedDeath() throws -> (Sandbox, String) {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let id = try box.register("death", Declarations.death(), at: "2026-11-19T09:00:00+07:00")
         try box.signCopy(id)
         return (box, id)
@@ -47,7 +47,7 @@ final class SupportTests: XCTestCase {
 
     func testTransferLogSaysNothingWhenNothingHappenedAndWhyOtherwise() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         XCTAssertEqual(try box.ok("transfer").stdout, "", "nothing to do: no line in the cron log")
         _ = try box.registerBirth()
         // personal-id is due, but population is not configured: the log says so, with the time.
@@ -67,7 +67,7 @@ final class SupportTests: XCTestCase {
 
     func testStuckRowsCarryCommuneAndDate() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let id = try box.registerBirth()
         try brokenSpool(box, "population")
         try box.ok("transfer", "--max-attempts", "1")
@@ -99,7 +99,7 @@ final class SupportTests: XCTestCase {
 
     func testBackupIntoADirectory() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         _ = try box.registerBirth()
         try FileManager.default.createDirectory(atPath: box.path("backups"), withIntermediateDirectories: true)
         let first = try box.ok("backup", "backups/", "--format", "json").json()
@@ -174,7 +174,7 @@ final class SupportTests: XCTestCase {
 
     func testTheProgressLineEndsWithASummaryInATerminal() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         var lines: [String] = []
         for n in 0..<4000 {
             let declaration = Declarations.birth(childName: "Trẻ \(n)", motherID: "0401950" + String(format: "%05d", n), certificate: "GCS-T-\(n)")
@@ -206,7 +206,7 @@ final class SupportTests: XCTestCase {
 
     func testRegisterWithoutAFileSaysItReadsStandardInput() throws {
         let box = try Sandbox()
-        try box.ok("init")
+        try box.ok("init", "--training")
         let terminal = Terminal(box)
         try terminal.start("civlink register-birth > dossier.json; echo done $?")
         _ = try terminal.waitFor("reading the declaration (a JSON object) from standard input; end with Ctrl-D")

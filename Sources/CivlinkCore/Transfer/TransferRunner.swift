@@ -144,7 +144,12 @@ public final class TransferRunner {
                 if case .quarantined = outcome { report.quarantined += 1 }
             }
         }
-        for source in try transport.pendingReceipts() {
+        let sources: [String]
+        do { sources = try transport.pendingReceipts() } catch let error as CivlinkError {
+            report.checkpointError = error.phrase
+            return
+        }
+        for source in sources {
             switch transport.readReceipt(source) {
             case .success(let data):
                 try accept(data, source: source)
@@ -196,7 +201,9 @@ public final class TransferRunner {
     func ingestInboxes(_ report: inout TransferReport) throws {
         for code in transports.keys.sorted() where code != AgencyEndpoint.witnessCode {
             let transport = transports[code]!
-            let sources = try transport.pendingReceipts()
+            // An inbox that cannot be read (its spool is not a directory) holds up no other
+            // agency; this one's deliveries fail with the same reason and say it.
+            guard let sources = try? transport.pendingReceipts() else { continue }
             var start = 0
             while start < sources.count {
                 var read: [(String, Result<Data, InboxRefusal>)] = []
