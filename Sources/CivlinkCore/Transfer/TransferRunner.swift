@@ -138,7 +138,15 @@ public final class TransferRunner {
     func ingestInboxes(_ report: inout TransferReport) throws {
         for code in transports.keys.sorted() {
             let transport = transports[code]!
-            let sources = try transport.pendingReceipts()
+            let sources: [String]
+            do {
+                sources = try transport.pendingReceipts()
+            } catch is CivlinkError {
+                // An inbox that cannot be made the spool's (not a directory, another user's open
+                // directory) is left unread. One agency's spool must not hold up the others: its
+                // deliveries fail with the reason, back off and end stuck, for a person.
+                continue
+            }
             var start = 0
             while start < sources.count {
                 var read: [(String, Result<Data, InboxRefusal>)] = []
