@@ -37,6 +37,8 @@ enum Catalogue {
         "cannot read standard input: {1}": "không đọc được đầu vào chuẩn: {1}",
         "cannot write the output: {1}": "không ghi được đầu ra: {1}",
         "{1} in {2} s": "{1} trong {2} giây",
+        "- reads the dossier ids from standard input; give it alone": "- là đọc các mã hồ sơ từ đầu vào chuẩn; chỉ dùng riêng nó",
+        "{1} needs at least one dossier id (or - to read them, one a line, from standard input)": "lệnh {1} cần ít nhất một mã hồ sơ (hoặc - để đọc các mã từ đầu vào chuẩn, mỗi dòng một mã)",
     ]
 
     /// Table and spreadsheet headings (RecordColumn, Invocation.table, ReportOutput)
@@ -125,6 +127,20 @@ enum Catalogue {
         "System": "Hệ thống",
         "Timing": "Thời gian",
         "Working days late": "Số ngày làm việc trễ",
+        "Name": "Tên",
+        "Options": "Tùy chọn",
+        "Refused": "Từ chối",
+        "Value": "Giá trị",
+        "Matched": "Khớp với",
+        "Cleared at": "Thời điểm xử lý xong",
+        "Size": "Kích thước",
+        "Unconfirmed": "Chưa xác nhận",
+        "Cancelled": "Đã hủy",
+        "Commune name": "Tên xã",
+        "Held by": "Đơn vị đang xử lý",
+        "Late": "Đăng ký quá hạn",
+        "Province name": "Tên tỉnh",
+        "Returned": "Trả lại để bổ sung",
     ]
 
     /// Labels of codes (Labels.swift, Records.swift): states, groups, events, doctor checks, timings, systems, months, durations
@@ -182,6 +198,14 @@ enum Catalogue {
         "suppressed": "bị ẩn",
         "yes": "có",
         "no": "không",
+        "unconfirmed": "chưa xác nhận",
+        "returned": "trả lại để bổ sung",
+        "refused": "từ chối đăng ký",
+        "cancelled": "đã hủy",
+        "voiding": "đang báo hủy",
+        "returned to the declarant": "đã trả cho người đi khai để bổ sung",
+        "completed by the declarant": "người đi khai đã bổ sung",
+        "amended": "đã cải chính",
     ]
 
     /// init (Commands/InitCommand.swift)
@@ -189,6 +213,34 @@ enum Catalogue {
         "Create a new ledger (mode 0600, WAL, current schema).": "Tạo sổ cái mới (quyền 0600, WAL, lược đồ hiện hành).",
         "created ledger {1} (schema version {2})": "đã tạo sổ cái {1} (phiên bản lược đồ {2})",
         "init takes no arguments": "lệnh init không nhận đối số",
+    ]
+
+    /// config (Commands/ConfigCommand.swift, Rules/Configuration.swift)
+    static let configCommand: KeyValuePairs<String, String> = [
+        "A province's settings in the ledger: time limits, base salary, holidays, agency names, reference tables.": "Cấu hình của tỉnh trong sổ cái: thời hạn, lương cơ sở, ngày nghỉ lễ, tên cơ quan, bảng dữ liệu tham chiếu.",
+        "Print a setting's value (a table: its file).": "In giá trị của một mục cấu hình (với một bảng: nội dung tệp của bảng).",
+        "Set a time limit, a dated base-salary row, a holiday or workday, or an agency name.": "Đặt thời hạn, một dòng lương cơ sở theo ngày áp dụng, một ngày nghỉ lễ hoặc ngày làm bù, hoặc tên cơ quan.",
+        "Go back to the default, remove a dated row, or go back to the shipped table.": "Trở về giá trị mặc định, xóa một dòng theo ngày, hoặc trở về bảng đi kèm chương trình.",
+        "List every setting with its value and where it comes from.": "Liệt kê mọi mục cấu hình kèm giá trị và nguồn của nó.",
+        "Replace a reference table with a file (checked first).": "Thay bảng dữ liệu tham chiếu bằng một tệp (được kiểm tra trước).",
+        "config get needs one KEY": "config get cần một KEY (tên mục cấu hình)",
+        "config set needs KEY and VALUE": "config set cần KEY (tên mục cấu hình) và VALUE (giá trị)",
+        "config unset needs one KEY": "config unset cần một KEY (tên mục cấu hình)",
+        "config load needs a table ({1}) and a FILE": "config load cần một bảng ({1}) và một tệp FILE",
+        "config list takes no arguments": "config list không nhận đối số",
+        "{1} is a table: load it with 'civlink config load {2} FILE'": "{1} là một bảng: hãy nạp bằng 'civlink config load {2} FILE'",
+        "{1} is not set": "{1} chưa được đặt",
+        "{1}: back to the shipped table": "{1}: đã trở về bảng đi kèm chương trình",
+        "communes: no table; commune codes are checked for 5 digits only": "communes: không có bảng; mã xã chỉ được kiểm tra đủ 5 chữ số",
+        "{1}: removed": "{1}: đã xóa",
+        "unknown setting '{1}' (settings: {2})": "không có mục cấu hình '{1}' (các mục cấu hình: {2})",
+        "{1}: must end with a real date YYYY-MM-DD": "{1}: phải kết thúc bằng một ngày có thật, dạng YYYY-MM-DD",
+        "{1}: unknown agency (agencies: {2})": "{1}: cơ quan không xác định (các cơ quan: {2})",
+        "{1}: unknown procedure (procedures: {2})": "{1}: thủ tục không xác định (các thủ tục: {2})",
+        "must be a whole number of working days from 0 to {1}": "phải là số ngày làm việc nguyên từ 0 đến {1}",
+        "must be a whole number of VND from 1 to {1}, digits only": "phải là số tiền nguyên (đồng) từ 1 đến {1}, chỉ gồm chữ số",
+        "must be a Saturday or Sunday: a weekend day worked in exchange for a holiday": "phải là thứ Bảy hoặc Chủ nhật: ngày cuối tuần làm bù cho một ngày nghỉ lễ",
+        "is a reference table: it is loaded from a file, not set to a value": "là bảng dữ liệu tham chiếu: được nạp từ tệp, không đặt bằng một giá trị",
     ]
 
     /// register-birth, register-death (Commands/RegisterCommand.swift)
@@ -201,6 +253,64 @@ enum Catalogue {
         "reading declarations from standard input, one JSON object a line; end with Ctrl-D": "đang đọc tờ khai từ đầu vào chuẩn, mỗi dòng một đối tượng JSON; kết thúc bằng Ctrl-D",
         "reading the declaration (a JSON object) from standard input; end with Ctrl-D": "đang đọc tờ khai (một đối tượng JSON) từ đầu vào chuẩn; kết thúc bằng Ctrl-D",
         "registered {1}, refused {2}": "đã đăng ký {1}, từ chối {2}",
+        "received {1}, refused {2}": "đã tiếp nhận {1}, từ chối {2}",
+    ]
+
+    /// receive-birth, receive-death (Commands/ReceiveCommand.swift)
+    static let receiveBirthReceiveDeath: KeyValuePairs<String, String> = [
+        "Receive a birth declaration at the desk or from the portal, for the officer to check before registering it.": "Tiếp nhận tờ khai khai sinh tại bộ phận một cửa hoặc qua cổng dịch vụ công, để cán bộ kiểm tra trước khi đăng ký.",
+        "Receive a death declaration at the desk or from the portal, for the officer to check before registering it.": "Tiếp nhận tờ khai khai tử tại bộ phận một cửa hoặc qua cổng dịch vụ công, để cán bộ kiểm tra trước khi đăng ký.",
+        "how the declaration arrived: at the one-stop desk (default) or online through the public service portal": "cách nộp tờ khai: tại bộ phận một cửa (mặc định) hoặc trực tuyến qua Cổng dịch vụ công",
+    ]
+
+    /// register (Commands/DecideRegisterCommand.swift)
+    static let registerCommand: KeyValuePairs<String, String> = [
+        "Register received dossiers: give each its register-book number and release its procedures.": "Đăng ký các hồ sơ đã tiếp nhận: cấp số trong sổ đăng ký cho từng hồ sơ và bắt đầu các thủ tục liên thông của hồ sơ.",
+        "registered {1}": "đã đăng ký {1}",
+    ]
+
+    /// return (Commands/ReturnCommand.swift)
+    static let returnCommand: KeyValuePairs<String, String> = [
+        "Send a received file back to the declarant to complete (7 working days, after which it is refused).": "Trả hồ sơ đã tiếp nhận cho người đi khai để bổ sung (trong 7 ngày làm việc, quá hạn thì hồ sơ bị từ chối).",
+        "what the declarant must bring or correct": "những gì người đi khai phải bổ sung hoặc sửa",
+        "return needs one dossier id": "lệnh return cần một mã hồ sơ",
+        "return needs --missing TEXT": "lệnh return cần --missing NỘI_DUNG",
+    ]
+
+    /// supplement (Commands/SupplementCommand.swift)
+    static let supplementCommand: KeyValuePairs<String, String> = [
+        "Bring back a returned file, completed: checked again, then received for the officer's decision.": "Nhận lại hồ sơ đã được bổ sung: kiểm tra lại, rồi tiếp nhận để cán bộ quyết định.",
+        "FILE is an RFC 7396 merge patch of the stored declaration, not the whole completed one": "FILE là bản vá hợp nhất (RFC 7396) của tờ khai đã lưu, không phải toàn bộ tờ khai đã bổ sung",
+        "supplement needs a dossier id and a FILE (or - for standard input)": "lệnh supplement cần một mã hồ sơ và một tệp FILE (hoặc - để đọc từ đầu vào chuẩn)",
+    ]
+
+    /// refuse (Commands/RefuseCommand.swift)
+    static let refuseCommand: KeyValuePairs<String, String> = [
+        "Refuse a received or returned file, with the reason.": "Từ chối hồ sơ đã tiếp nhận hoặc đã trả lại để bổ sung, kèm lý do.",
+        "why the file is refused": "lý do từ chối hồ sơ",
+        "refuse needs one dossier id": "lệnh refuse cần một mã hồ sơ",
+        "refuse needs --reason TEXT": "lệnh refuse cần --reason LÝ_DO",
+    ]
+
+    /// amend (Commands/AmendCommand.swift)
+    static let amendCommand: KeyValuePairs<String, String> = [
+        "Correct a dossier: the changes kept in its history, the copy revoked, updates to the agencies whose data changed.": "Cải chính hồ sơ: lưu các thay đổi vào lịch sử của hồ sơ, thu hồi bản sao, gửi cập nhật cho các cơ quan có dữ liệu thay đổi.",
+        "why the dossier is corrected": "lý do cải chính hồ sơ",
+        "FILE is an RFC 7396 merge patch of the stored declaration, not the whole corrected one": "FILE là bản vá hợp nhất (RFC 7396) của tờ khai đã lưu, không phải toàn bộ tờ khai đã cải chính",
+        "read JSON Lines, one amendment a line: {\"id\", \"reason\", \"declaration\" or \"patch\"}": "đọc JSON Lines, mỗi dòng một yêu cầu cải chính: {\"id\", \"reason\", \"declaration\" hoặc \"patch\"}",
+        "--patch does not go with --batch: each line says declaration or patch": "--patch không dùng cùng với --batch: mỗi dòng tự ghi rõ declaration hoặc patch",
+        "amend --batch takes one FILE (or - for standard input)": "amend --batch nhận một tệp FILE (hoặc - để đọc từ đầu vào chuẩn)",
+        "amend needs a dossier id and a FILE (or - for standard input), or --batch": "lệnh amend cần một mã hồ sơ và một tệp FILE (hoặc - để đọc từ đầu vào chuẩn), hoặc --batch",
+        "amend needs --reason TEXT": "lệnh amend cần --reason LÝ_DO",
+        "amended {1}": "đã cải chính {1}",
+    ]
+
+    /// cancel (Commands/CancelCommand.swift)
+    static let cancelCommand: KeyValuePairs<String, String> = [
+        "Cancel registered dossiers (in error, or duplicates found later): copies revoked, agencies sent a void.": "Hủy hồ sơ đã đăng ký (đăng ký nhầm, hoặc phát hiện trùng lặp sau đó): thu hồi bản sao, gửi thông báo hủy cho các cơ quan.",
+        "why the registration is cancelled": "lý do hủy việc đăng ký",
+        "cancel needs --reason TEXT": "lệnh cancel cần --reason LÝ_DO",
+        "cancelled {1}": "đã hủy {1}",
     ]
 
     /// status (Commands/StatusCommand.swift)
@@ -217,7 +327,6 @@ enum Catalogue {
         "death register {1}, no. {2}; commune {3}, province {4}": "khai tử năm {1}, số {2}; xã {3}, tỉnh {4}",
         "{1} (birth, procedure catalogue {2})": "{1} (khai sinh, mã thủ tục {2})",
         "{1} (death, procedure catalogue {2})": "{1} (khai tử, mã thủ tục {2})",
-        "{1} (late registration)": "{1} (đăng ký quá hạn)",
         "funeral allowance": "trợ cấp mai táng",
         "funeral allowance, {1} VND": "trợ cấp mai táng, {1} đồng",
         "funeral cost support (social affairs)": "hỗ trợ chi phí mai táng (bảo trợ xã hội)",
@@ -231,6 +340,60 @@ enum Catalogue {
         "with --list: only dossiers with an overdue procedure": "với --list: chỉ các hồ sơ có thủ tục quá hạn",
         "with --list: only this commune": "với --list: chỉ xã này",
         "with --list: only this procedure group": "với --list: chỉ nhóm thủ tục này",
+        "with --list: dossiers in this state (received, returned, registered, refused, cancelled)": "với --list: các hồ sơ ở trạng thái này (received, returned, registered, refused, cancelled)",
+        "with an ID: what the citizen may be shown (states, dates, deadlines; no personal data)": "khi có mã hồ sơ: những gì có thể cho công dân xem (trạng thái, ngày tháng, thời hạn; không có dữ liệu cá nhân)",
+        "with an ID: the full status with results and personal data redacted, to share with support": "khi có mã hồ sơ: toàn bộ tình trạng, đã che kết quả và dữ liệu cá nhân, để gửi cho bộ phận hỗ trợ",
+        "--public and --redact are different views; give one": "--public và --redact là hai cách xem khác nhau; chỉ chọn một",
+        "{1} goes with a dossier id": "{1} chỉ dùng với một mã hồ sơ",
+        "--public prints a table or JSON, not CSV": "--public in dạng bảng hoặc JSON, không in CSV",
+        "not registered; commune {1}, province {2}": "chưa đăng ký; xã {1}, tỉnh {2}",
+        "state": "trạng thái",
+        "{1} ({2}, late registration)": "{1} ({2}, đăng ký quá hạn)",
+        "survivor benefit, {1}": "trợ cấp tuất, {1}",
+        "received, awaiting the officer's decision": "đã tiếp nhận, chờ cán bộ quyết định",
+        "returned to the declarant to complete by {1}": "đã trả cho người đi khai để bổ sung, hạn {1}",
+        "returned to the declarant to complete by {1} (missing: {2})": "đã trả cho người đi khai để bổ sung, hạn {1} (còn thiếu: {2})",
+        "refused: not completed by {1} (recorded at the next write)": "từ chối đăng ký: không bổ sung đầy đủ đến hạn {1} (sẽ được ghi nhận ở lần ghi tiếp theo)",
+        "refused: {1}": "từ chối đăng ký: {1}",
+        "cancelled: {1}": "đã hủy: {1}",
+        "{1} ({2}, procedure catalogue {3})": "{1} ({2}, mã thủ tục {3})",
+        "{1}, commune {2}, province {3}": "{1}, xã {2}, tỉnh {3}",
+        "as of": "tính đến",
+        "reason: {1}": "lý do: {1}",
+        "reason: (redacted)": "lý do: (đã che)",
+        "missing: {1}": "còn thiếu: {1}",
+        "missing: (redacted)": "còn thiếu: (đã che)",
+        "complete by {1}": "hạn bổ sung {1}",
+        "{1}: changed": "{1}: đã thay đổi",
+    ]
+
+    /// find (Commands/FindCommand.swift, Rules/SearchKeys.swift)
+    static let findCommand: KeyValuePairs<String, String> = [
+        "Find dossiers by a person's ID number or name, a document number or the declaration's reference; every search is recorded.": "Tìm hồ sơ theo số định danh cá nhân hoặc họ tên của một người, số giấy tờ hoặc mã tham chiếu của tờ khai; mọi lần tìm đều được ghi lại.",
+        "a personal ID number: the child's (once assigned), mother's, father's, deceased's or declarant's": "số định danh cá nhân: của trẻ (khi đã được cấp), của mẹ, cha, người chết hoặc người đi khai",
+        "a person's full name, without regard to diacritics or case; one typo is tolerated in a name of 10 characters or more": "họ tên đầy đủ của một người, không phân biệt dấu hay chữ hoa, chữ thường; với tên từ 10 ký tự trở lên, chấp nhận sai một ký tự",
+        "with a name: the person's date of birth (YYYY-MM-DD)": "khi tìm theo họ tên: ngày sinh của người đó (YYYY-MM-DD)",
+        "a medical birth certificate or death notice number": "số giấy chứng sinh hoặc số giấy báo tử",
+        "the declaration's reference": "mã tham chiếu của tờ khai",
+        "list at most N dossiers (default 50)": "liệt kê tối đa N hồ sơ (mặc định 50)",
+        "--born must be a date (YYYY-MM-DD)": "--born phải là ngày (YYYY-MM-DD)",
+        "--limit must be a whole number from 1 to 100000": "--limit phải là số nguyên từ 1 đến 100000",
+        "find needs one key: a KEY, or one of --id, --name, --document, --reference": "lệnh find cần đúng một khóa tìm kiếm: một KEY, hoặc một trong --id, --name, --document, --reference",
+        "--born goes with a name": "--born chỉ dùng khi tìm theo họ tên",
+        "{1} (one typo)": "{1} (sai một ký tự)",
+        "{1} more dossiers match (--limit N lists more)": "còn {1} hồ sơ khác khớp (dùng --limit N để liệt kê thêm)",
+        "no dossier matches": "không có hồ sơ nào khớp",
+        "must be a 12-digit personal ID number": "phải là số định danh cá nhân gồm 12 chữ số",
+        "must contain letters": "phải có chữ cái",
+        "must be at most 64 printable ASCII characters without spaces": "chỉ được có tối đa 64 ký tự ASCII in được, không có dấu cách",
+    ]
+
+    /// slip (Commands/SlipCommand.swift)
+    static let slipCommand: KeyValuePairs<String, String> = [
+        "Make a dossier's receipt and appointment slip (giấy tiếp nhận hồ sơ và hẹn trả kết quả), a print-ready HTML page.": "Lập giấy tiếp nhận hồ sơ và hẹn trả kết quả của một hồ sơ, dưới dạng trang HTML sẵn sàng để in.",
+        "write the page here (created 0600: it names the declarant) instead of standard output": "ghi trang vào đây (tạo với quyền 0600 vì trang có tên người đi khai) thay vì đầu ra chuẩn",
+        "paper size (default a5)": "khổ giấy (mặc định a5)",
+        "slip needs one dossier id": "lệnh slip cần một mã hồ sơ",
     ]
 
     /// keygen (Commands/KeygenCommand.swift)
@@ -253,7 +416,6 @@ enum Catalogue {
 
     /// ca (Commands/CACommand.swift)
     static let caCommand: KeyValuePairs<String, String> = [
-        "A province CA for small deployments and tests (init, issue), or import a real CA's certificate chain.": "CA cấp tỉnh cho triển khai nhỏ và kiểm thử (init, issue), hoặc nhập chuỗi chứng thư của một CA thật.",
         "Create a province CA: a key (mode 0600) and a self-signed certificate in DIR.": "Tạo CA cấp tỉnh: một khóa (quyền 0600) và một chứng thư tự ký trong thư mục DIR.",
         "Issue an officer's certificate for a signing request.": "Cấp chứng thư số cho cán bộ theo yêu cầu cấp chứng thư.",
         "Record a real CA's certificate chain in the ledger.": "Ghi chuỗi chứng thư của một CA thật vào sổ cái.",
@@ -278,6 +440,14 @@ enum Catalogue {
         "validity in days (default 730)": "thời hạn hiệu lực tính bằng ngày (mặc định 730)",
         "where to write the certificate chain (officer first, then the CA)": "nơi ghi chuỗi chứng thư (chứng thư cán bộ trước, sau đó đến CA)",
         "{1} exists already": "{1} đã tồn tại",
+        "A province CA for small deployments and tests (init, issue, revoke), or import a real CA's certificate chain.": "CA cấp tỉnh cho triển khai nhỏ và kiểm thử (init, issue, revoke), hoặc nhập chuỗi chứng thư của một CA thật.",
+        "Revoke an officer's certificate: copies it signs from now on fail verification.": "Thu hồi chứng thư số của cán bộ: các bản sao được ký bằng chứng thư này từ nay trở đi sẽ không qua được kiểm tra.",
+        "why the certificate is revoked (e.g. key lost, officer left)": "lý do thu hồi chứng thư (ví dụ: mất khóa, cán bộ đã nghỉ việc)",
+        "must be a 5-digit commune code": "phải là mã xã gồm 5 chữ số",
+        "must be a commune in force on {1} in the ledger's commune table": "phải là một xã còn hiệu lực vào ngày {1} trong bảng xã của sổ cái",
+        "ca revoke needs one certificate: its SHA-256 fingerprint or its PEM file": "ca revoke cần đúng một chứng thư: dấu vân tay SHA-256 hoặc tệp PEM của nó",
+        "ca revoke needs --reason TEXT": "ca revoke cần --reason LÝ_DO",
+        "revoked certificate sha256 {1} (commune {2}) at {3}": "đã thu hồi chứng thư sha256 {1} (xã {2}) lúc {3}",
     ]
 
     /// sign (Commands/SignCommand.swift)
@@ -292,7 +462,7 @@ enum Catalogue {
         "signing {1}/{2}": "đang ký {1}/{2}",
         "the officer's PEM certificate chain, officer first": "chuỗi chứng thư PEM của cán bộ, chứng thư cán bộ đứng đầu",
         "the officer's PEM private key (mode 0600)": "khóa bí mật PEM của cán bộ (quyền 0600)",
-        "with ID: write the signed copy here instead of standard output": "khi có mã hồ sơ: ghi bản sao đã ký vào đây thay vì đầu ra chuẩn",
+        "with ID: write the signed copy here (mode 0600) instead of standard output": "khi có mã hồ sơ: ghi bản sao đã ký vào đây (quyền 0600) thay vì đầu ra chuẩn",
     ]
 
     /// verify (Commands/VerifyCommand.swift)
@@ -325,7 +495,13 @@ enum Catalogue {
         "--out takes one dossier id": "--out chỉ nhận một mã hồ sơ",
         "copy needs a dossier id": "lệnh copy cần một mã hồ sơ",
         "dossier {1} has no current signed copy": "hồ sơ {1} chưa có bản sao đã ký còn hiệu lực",
-        "with one ID: write the signed copy here instead of standard output": "khi có một mã hồ sơ: ghi bản sao đã ký vào đây thay vì đầu ra chuẩn",
+        "with one ID: write the signed copy (or the page) here (mode 0600) instead of standard output": "khi có một mã hồ sơ: ghi bản sao đã ký (hoặc trang in) vào đây (quyền 0600) thay vì đầu ra chuẩn",
+        "with --out: replace an existing file": "với --out: ghi đè tệp đã có",
+        "the readable extract as a print-ready HTML page with a QR code, instead of the signed JSON": "bản trích lục dễ đọc dưới dạng trang HTML sẵn sàng để in, có mã QR, thay cho JSON đã ký",
+        "with --html: paper size (default a4)": "với --html: khổ giấy (mặc định a4)",
+        "--force goes with --out": "--force chỉ dùng với --out",
+        "--html takes one dossier id": "--html chỉ nhận một mã hồ sơ",
+        "--paper goes with --html": "--paper chỉ dùng với --html",
     ]
 
     /// audit (Commands/AuditCommand.swift)
@@ -345,20 +521,30 @@ enum Catalogue {
         "agency {1} is not usable, its procedures wait: {2}": "không dùng được cơ quan {1}, các thủ tục gửi cơ quan này phải chờ: {2}",
         "attempts before a procedure is marked stuck (default 8)": "số lần gửi trước khi thủ tục bị coi là kẹt (mặc định 8)",
         "first retry delay, doubled each attempt with jitter, capped at 1 hour (default 60)": "thời gian chờ trước lần gửi lại đầu tiên, gấp đôi sau mỗi lần gửi (kèm dao động ngẫu nhiên), tối đa 1 giờ (mặc định 60)",
-        "list receipts refused into quarantine, with the reason": "liệt kê các phản hồi bị đưa vào khu cách ly, kèm lý do",
         "list what would be sent, change nothing": "liệt kê những gì sẽ được gửi, không thay đổi gì",
         "messages in flight at once (default 8)": "số thông điệp gửi đồng thời (mặc định 8)",
         "retrying {1}: nothing to retry": "gửi lại {1}: không có gì để gửi lại",
         "retrying {1}: {2}": "gửi lại {1}: {2}",
         "send a dossier's stuck, rejected (after correction) or waiting-to-retry procedures now": "gửi ngay các thủ tục của hồ sơ đang bị kẹt, bị từ chối (sau khi đã sửa) hoặc đang chờ gửi lại",
         "sending {1}/{2}": "đang gửi {1}/{2}",
-        "sent {1}, failed {2}, stuck {3}, receipts {4}, quarantined {5}": "đã gửi {1}, thất bại {2}, bị kẹt {3}, phản hồi {4}, cách ly {5}",
         "transfer takes no arguments": "lệnh transfer không nhận đối số",
         "with --retry: only this procedure": "với --retry: chỉ thủ tục này",
         "{1} due for {2}, which is not configured": "{1} thủ tục đến lượt gửi {2}, nhưng cơ quan này chưa được cấu hình",
         "{1} must be a positive whole number": "{1} phải là số nguyên dương",
         "{1} not usable: {2}": "không dùng được {1}: {2}",
         "{1}: {2} failed, last: {3}": "{1}: {2} lần thất bại, lần cuối: {3}",
+        "list answers refused into quarantine, with the message, agency and reason": "liệt kê các câu trả lời bị từ chối và đưa vào khu cách ly, kèm thông điệp, cơ quan và lý do",
+        "with --quarantine: cleared entries too": "với --quarantine: gồm cả các mục đã xử lý xong",
+        "with --quarantine: one entry in full, with the start of what was received": "với --quarantine: xem đầy đủ một mục, kèm phần đầu của dữ liệu đã nhận",
+        "with --quarantine: mark an entry dealt with (it comes back if the same answer arrives again)": "với --quarantine: đánh dấu một mục là đã xử lý xong (mục sẽ xuất hiện lại nếu cùng câu trả lời đó lại đến)",
+        "{1} goes with --quarantine": "{1} chỉ dùng với --quarantine",
+        "--all goes with --quarantine": "--all chỉ dùng với --quarantine",
+        "sent {1}, unconfirmed {2}, failed {3}, stuck {4}, receipts {5}, quarantined {6}": "đã gửi {1}, chưa xác nhận {2}, thất bại {3}, bị kẹt {4}, phản hồi {5}, cách ly {6}",
+        "{1} does not go with --quarantine": "{1} không dùng cùng với --quarantine",
+        "{1} must be a quarantine entry number": "{1} phải là số thứ tự của một mục cách ly",
+        "--show, --clear and --all go one at a time": "mỗi lần chỉ dùng một trong --show, --clear và --all",
+        "quarantine entry {1} cleared": "đã đánh dấu mục cách ly {1} là đã xử lý xong",
+        "--show prints an entry as a table or as JSON, not CSV": "--show in một mục dưới dạng bảng hoặc JSON, không in CSV",
     ]
 
     /// agency (Commands/AgencyCommand.swift)
@@ -374,34 +560,38 @@ enum Catalogue {
         "--seed must be a whole number": "--seed phải là số nguyên",
         "--timeout must be a whole number of seconds": "--timeout phải là số giây nguyên",
         "--watch must be seconds": "--watch phải là số giây",
-        "HTTP request timeout (default 30)": "thời gian chờ yêu cầu HTTP (mặc định 30)",
-        "HTTP(S) endpoint messages are POSTed to": "địa chỉ HTTP(S) nhận thông điệp (gửi bằng POST)",
         "agency add needs exactly one of --spool DIR or --url URL": "agency add cần đúng một trong hai: --spool THƯ_MỤC hoặc --url URL",
         "agency add needs one agency code": "agency add cần một mã cơ quan",
         "agency remove needs one agency code": "agency remove cần một mã cơ quan",
         "agency simulate needs --spool DIR": "agency simulate cần --spool THƯ_MỤC",
         "answer accepted first, the result on the next pass": "trả lời 'đã nhận' trước, trả kết quả ở lượt sau",
         "answer only messages at least this old": "chỉ trả lời các thông điệp đã gửi ít nhất chừng này thời gian",
-        "answered {1}, duplicates {2}, not answered yet {3}": "đã trả lời {1}, trùng lặp {2}, chưa trả lời {3}",
         "chance from 0 to 1 that a message is rejected": "xác suất từ 0 đến 1 để một thông điệp bị từ chối",
         "chance from 0 to 1 that the agency is down for a message": "xác suất từ 0 đến 1 để cơ quan không hoạt động khi nhận một thông điệp",
         "client certificate (PEM) for mutual TLS": "chứng thư máy khách (PEM) cho xác thực TLS hai chiều",
-        "client certificate key (PEM)": "khóa của chứng thư máy khách (PEM)",
-        "file holding the bearer token (read at each run, never stored)": "tệp chứa mã truy cập (đọc lại mỗi lần chạy, không bao giờ lưu)",
         "keep answering, one pass every SECONDS": "tiếp tục trả lời, mỗi lượt cách nhau SECONDS giây",
         "no such agency configured": "không có cơ quan nào như vậy được cấu hình",
         "not configured (procedures for them wait): {1}": "chưa cấu hình (các thủ tục gửi đến đó phải chờ): {1}",
         "replay the random choices of an earlier run": "lặp lại các lựa chọn ngẫu nhiên của một lần chạy trước",
-        "spool directory: DIR/outbox for messages, DIR/inbox for receipts": "thư mục spool: DIR/outbox chứa thông điệp, DIR/inbox chứa phản hồi",
         "the spool directory the agency reads and answers": "thư mục spool mà cơ quan đọc và trả lời",
         "{1} must be between 0 and 1": "{1} phải nằm trong khoảng từ 0 đến 1",
+        "spool directory: DIR/outbox for messages, DIR/inbox for receipts (mode 0700)": "thư mục spool: DIR/outbox chứa thông điệp, DIR/inbox chứa phản hồi (quyền 0700)",
+        "with --spool: share the spool with this group (directories 0770, messages 0640)": "với --spool: dùng chung thư mục spool với nhóm này (thư mục 0770, thông điệp 0640)",
+        "HTTPS endpoint messages are POSTed to (http:// with a token: loopback only)": "địa chỉ HTTPS nhận thông điệp (gửi bằng POST; http:// kèm mã truy cập: chỉ với địa chỉ loopback)",
+        "file holding the bearer token, mode 0600 (read at each run, never stored)": "tệp chứa mã truy cập, quyền 0600 (đọc lại mỗi lần chạy, không bao giờ lưu)",
+        "trust this CA (PEM) for the endpoint instead of the system store": "tin cậy CA này (PEM) cho địa chỉ nhận, thay vì kho chứng thư của hệ thống",
+        "client certificate key (PEM, unencrypted, mode 0600)": "khóa của chứng thư máy khách (PEM, không mã hóa, quyền 0600)",
+        "HTTP proxy (http://host:port) for this agency; the environment's is never used": "proxy HTTP (http://host:port) cho cơ quan này; không bao giờ dùng proxy khai báo trong biến môi trường",
+        "deadline of each HTTP request, connect to last byte (default 30)": "thời hạn (giây) của mỗi yêu cầu HTTP, tính từ lúc kết nối đến byte cuối cùng (mặc định 30)",
+        "{1} goes with --url, not --spool": "{1} chỉ dùng với --url, không dùng với --spool",
+        "--group goes with --spool, not --url": "--group chỉ dùng với --spool, không dùng với --url",
+        "answered {1}, duplicates {2}, not answered yet {3}, refused {4}": "đã trả lời {1}, trùng lặp {2}, chưa trả lời {3}, từ chối {4}",
     ]
 
     /// report (Commands/ReportCommand.swift, ReportOutput.swift)
     static let reportCommand: KeyValuePairs<String, String> = [
         "Province statistics: received, processed, pending, overdue by system, procedure, commune, month; overdue list.": "Thống kê cấp tỉnh: đã tiếp nhận, đã giải quyết, đang giải quyết, quá hạn theo hệ thống, thủ tục, xã, tháng; danh sách quá hạn.",
         "--by names {1} twice": "--by nêu {1} hai lần",
-        "--by takes system, procedure, commune or month, comma-separated": "--by nhận system, procedure, commune hoặc month, cách nhau bằng dấu phẩy",
         "--chart must name a .svg file": "--chart phải là tên một tệp .svg",
         "--commune must be a 5-digit commune code": "--commune phải là mã xã gồm 5 chữ số",
         "--from must be a date YYYY-MM-DD": "--from phải là ngày dạng YYYY-MM-DD",
@@ -412,13 +602,10 @@ enum Catalogue {
         "also draw received vs processed per system and month as a 16:9 SVG slide": "vẽ thêm biểu đồ đã tiếp nhận và đã giải quyết theo hệ thống và tháng, dạng trang chiếu SVG 16:9",
         "counting the ledger for {1} to {2}...": "đang tổng hợp sổ cái từ {1} đến {2}...",
         "first day of the period (dossiers received from this local day; default: first of this month)": "ngày đầu kỳ báo cáo (hồ sơ tiếp nhận từ ngày này theo giờ Việt Nam; mặc định: ngày đầu tháng này)",
-        "group by system, procedure, commune, month, comma-separated (default: system)": "nhóm theo system, procedure, commune, month, cách nhau bằng dấu phẩy (mặc định: system)",
         "hide counts from 1 to N-1, timings of fewer than N, and every figure they could be worked out from": "ẩn các số từ 1 đến N-1, số liệu thời gian của dưới N hồ sơ, và mọi số liệu có thể dùng để suy ra chúng",
         "hiding small counts and what reveals them...": "đang ẩn các số nhỏ và những số liệu có thể làm lộ chúng...",
         "last day of the period, included (default: last of this month)": "ngày cuối kỳ báo cáo, tính cả ngày này (mặc định: ngày cuối tháng này)",
         "list overdue procedures by commune and agency instead (dossier id only)": "thay vào đó, liệt kê các thủ tục quá hạn theo xã và cơ quan (chỉ ghi mã hồ sơ)",
-        "only dossiers of this 2-digit province": "chỉ hồ sơ của tỉnh có mã 2 chữ số này",
-        "only dossiers of this 5-digit commune": "chỉ hồ sơ của xã có mã 5 chữ số này",
         "report takes no arguments": "lệnh report không nhận đối số",
         "{1} does not go with --overdue": "{1} không dùng cùng với --overdue",
         "Dossiers received and processed, by system and month": "Hồ sơ đã tiếp nhận và đã giải quyết, theo hệ thống và tháng",
@@ -437,6 +624,12 @@ enum Catalogue {
         "total": "tổng cộng",
         "{1}, commune {2}": "{1}, xã {2}",
         "{1}: hidden, a count from 1 to {2} or a figure it could be worked out from": "{1}: bị ẩn, là một số từ 1 đến {2} hoặc số liệu có thể dùng để suy ra số đó",
+        "only dossiers of this 2-digit province (of the units of --units)": "chỉ hồ sơ của tỉnh có mã 2 chữ số này (theo đơn vị hành chính của --units)",
+        "only dossiers of this 5-digit commune (of the units of --units)": "chỉ hồ sơ của xã có mã 5 chữ số này (theo đơn vị hành chính của --units)",
+        "provinces and communes of the record's day (as-of) or today's (current, the default: the 63 provinces counted in the 34)": "tỉnh và xã theo đơn vị hành chính tại ngày của bản ghi (as-of) hoặc hiện nay (current, mặc định: 63 tỉnh cũ được tính vào 34 tỉnh mới)",
+        "group by system, procedure, group (birth, death), province, commune, month, comma-separated (default: system)": "nhóm theo system, procedure, group (birth, death), province, commune, month, cách nhau bằng dấu phẩy (mặc định: system)",
+        "--by takes system, procedure, group, province, commune or month, comma-separated": "--by nhận system, procedure, group, province, commune hoặc month, cách nhau bằng dấu phẩy",
+        "Rows count each system's records (one a procedure, civil status its registration); the total counts whole records.": "Các dòng đếm bản ghi của từng hệ thống (mỗi thủ tục là một bản ghi, với hộ tịch là việc đăng ký); dòng tổng cộng đếm theo nguyên hồ sơ.",
     ]
 
     /// backup (Commands/BackupCommand.swift, Ledger/LedgerBackup.swift)
@@ -489,6 +682,13 @@ enum Catalogue {
         "{1} procedure(s) past their statutory deadline": "{1} thủ tục đã quá hạn giải quyết theo quy định",
         "{1} procedure(s) stuck after the maximum delivery attempts": "{1} thủ tục bị kẹt sau số lần gửi tối đa",
         "{1} reachable": "{1} kết nối được",
+        "; name another file, or add --force to replace it": "; hãy chọn tên tệp khác, hoặc thêm --force để ghi đè",
+        "remove {1}, name another file, or add --force": "xóa {1}, chọn tên tệp khác, hoặc thêm --force",
+        "OpenSSL 3 (libssl, libcrypto) loads": "nạp được OpenSSL 3 (libssl, libcrypto)",
+        "clock {1}": "đồng hồ {1}",
+        "{1} cannot be read": "không đọc được {1}",
+        "{1} is readable by group or others (mode {2})": "{1} có thể bị nhóm hoặc người khác đọc (quyền {2})",
+        "{1} readable by its owner only": "{1} chỉ chủ sở hữu đọc được",
     ]
 
     /// completions (Commands/CompletionsCommand.swift)
@@ -523,7 +723,6 @@ enum Catalogue {
         "first 3 digits must be a province code (see provinces.tsv)": "3 chữ số đầu phải là mã tỉnh (xem provinces.tsv)",
         "must be 12 digits": "phải gồm 12 chữ số",
         "first 3 digits must be a province code of the registering province": "3 chữ số đầu phải là mã của tỉnh nơi đăng ký",
-        "must be TE1, a 2-digit province code and a 10-digit social insurance code": "phải gồm TE1, mã tỉnh 2 chữ số và mã số bảo hiểm xã hội 10 chữ số",
         "residence registration needs the child's personal ID number first": "đăng ký thường trú cần có số định danh cá nhân của trẻ trước",
         "the health-insurance card needs the child's personal ID number first": "thẻ bảo hiểm y tế cần có số định danh cá nhân của trẻ trước",
         "valid_from and valid_until must be dates, in order": "valid_from và valid_until phải là ngày, theo đúng thứ tự",
@@ -545,12 +744,50 @@ enum Catalogue {
         "must be at most {1} characters": "chỉ được có tối đa {1} ký tự",
         "must not be empty": "không được để trống",
         "must not contain control or invisible characters": "không được chứa ký tự điều khiển hoặc ký tự ẩn",
+        "the declaration is incomplete": "tờ khai chưa đầy đủ",
+        "cannot be corrected: the statutory clock started when the file was received": "không được cải chính: thời hạn giải quyết theo luật đã bắt đầu tính từ khi tiếp nhận hồ sơ",
+        "cannot be corrected: the dossier belongs to this commune's register; cancel or refuse it and declare it where it belongs": "không được cải chính: hồ sơ thuộc sổ đăng ký của xã này; hãy hủy hoặc từ chối hồ sơ và nộp tờ khai tại nơi có thẩm quyền",
+        "names a {1} declaration, not a {2} declaration": "chỉ định tờ khai loại {1}, không phải tờ khai loại {2}",
+        "must be a province code in force on {1}: before {2}, one of the 63 (id_code in provinces.tsv without its leading 0)": "phải là mã tỉnh có hiệu lực vào ngày {1}: trước {2}, là một trong 63 tỉnh (id_code trong provinces.tsv, bỏ số 0 đứng đầu)",
+        "is a commune of province {1} in the commune table, not of {2}": "là xã thuộc tỉnh {1} trong bảng xã, không thuộc tỉnh {2}",
+        "must be a commune in force on {1} in the commune table": "phải là xã còn hiệu lực vào ngày {1} trong bảng xã",
+        "must not be given with personal_id: give one of them": "không được ghi cùng personal_id: chỉ ghi một trong hai",
+        "is required, or identity_document (a passport or foreign ID) for a person without one": "là bắt buộc, hoặc ghi identity_document (hộ chiếu hoặc giấy tờ tùy thân nước ngoài) đối với người không có số định danh cá nhân",
+        "is required with an identity_document": "là bắt buộc khi có identity_document",
+        "the century and year digits give a birth in {1}: someone who acts for the family must be born in {2} or earlier ({3} years before the registration)": "các chữ số thế kỷ và năm sinh cho biết người này sinh năm {1}: người thay mặt gia đình phải sinh từ năm {2} trở về trước ({3} năm trước ngày đăng ký)",
+        "is required when payment is bank": "là bắt buộc khi payment là bank (nhận qua ngân hàng)",
+        "must not be given with father: leave it out when the father is declared": "không được ghi cùng father: bỏ trường này khi đã khai người cha",
+        "is required, or father_absent with the reason when no father is declared": "là bắt buộc, hoặc ghi father_absent kèm lý do khi không khai người cha",
+        "must differ from the mother's identity_document": "phải khác identity_document của người mẹ",
+        "must not be given with medical_birth_certificate: a witness confirms a birth without one": "không được ghi cùng medical_birth_certificate: người làm chứng chỉ xác nhận việc sinh khi không có giấy chứng sinh",
+        "is required, or birth_witness for a birth without one (at home)": "là bắt buộc, hoặc ghi birth_witness khi sinh không có giấy chứng sinh (sinh tại nhà)",
+        "must not be before child.date_of_birth": "không được trước child.date_of_birth",
+        "a home birth with the same mother, date of birth and child's name": "đã có khai sinh cho trẻ sinh tại nhà cùng mẹ, cùng ngày sinh và cùng tên trẻ",
+        "give one of personal_id, old_id_card or no_id_reason, not {1}": "chỉ ghi một trong personal_id, old_id_card hoặc no_id_reason, không ghi {1}",
+        "is required, or old_id_card (9 or 12 digits), or no_id_reason when the deceased had neither": "là bắt buộc, hoặc ghi old_id_card (9 hoặc 12 chữ số), hoặc no_id_reason khi người chết không có cả hai",
+        "a death for the same old ID card number": "đã có khai tử cho cùng số chứng minh nhân dân cũ",
+        "a death of a person with the same name, date of birth and date of death": "đã có khai tử của một người cùng họ tên, ngày sinh và ngày chết",
+        "is required for residence deletion when the deceased has no personal ID number: the police find the registration by the address": "là bắt buộc để xóa đăng ký thường trú khi người chết không có số định danh cá nhân: công an tìm nơi đăng ký theo địa chỉ",
+        "is required for the survivor benefit": "là bắt buộc đối với trợ cấp tuất",
+        "monthly needs a deceased who received a pension, paid {1} months (15 years) of compulsory social insurance or died of a work accident or occupational disease; ask for one-off": "monthly chỉ áp dụng khi người chết đã hưởng lương hưu, đã đóng bảo hiểm xã hội bắt buộc đủ {1} tháng (15 năm) hoặc chết do tai nạn lao động, bệnh nghề nghiệp; hãy đề nghị one-off",
+        "is required for a monthly benefit: the relatives it is paid for": "là bắt buộc với trợ cấp hằng tháng: những thân nhân được hưởng",
+        "needs a deceased who received a pension or paid social insurance (entitlement)": "cần người chết đã hưởng lương hưu hoặc đã đóng bảo hiểm xã hội (entitlement)",
+        "4th digit must be {1} or {2} for a person born in {3}s": "chữ số thứ 4 phải là {1} hoặc {2} đối với người sinh trong những năm {3}",
+        "must be 15 characters: TE1, a 2-digit province code and a 10-digit social insurance code": "phải gồm 15 ký tự: TE1, mã tỉnh 2 chữ số và mã số bảo hiểm xã hội 10 chữ số",
+        "4th and 5th characters must be a province code (see provinces.tsv)": "ký tự thứ 4 và 5 phải là mã tỉnh (xem provinces.tsv)",
+        "4th and 5th characters must be the code of the registering province": "ký tự thứ 4 và 5 phải là mã của tỉnh nơi đăng ký",
+        "must not be before the child's date of birth": "không được trước ngày sinh của trẻ",
+        "must be within a year of the registration": "phải trong vòng một năm kể từ ngày đăng ký",
+        "must be {1}: 72 months from the child's birth, or 30 September of that year": "phải là {1}: 72 tháng kể từ ngày sinh của trẻ, hoặc ngày 30 tháng 9 của năm đó",
+        "is required for a one-off survivor benefit": "là bắt buộc đối với trợ cấp tuất một lần",
+        "is required for a monthly survivor benefit": "là bắt buộc đối với trợ cấp tuất hằng tháng",
+        "must not be before the death": "không được trước ngày chết",
+        "must be {1}, the benefit the relatives asked for": "phải là {1}, chế độ mà thân nhân đã đề nghị",
+        "must be an ISO 3166-1 alpha-3 country code: 3 capital letters such as KOR": "phải là mã quốc gia ISO 3166-1 alpha-3: 3 chữ cái in hoa, ví dụ KOR",
     ]
 
-    /// Reference data (Rules/ReferenceData.swift, WorkingCalendar.swift, Support/Time.swift)
+    /// Reference data (Rules/ReferenceData.swift, AdministrativeUnits.swift, WorkingCalendar.swift, Support/Time.swift)
     static let referenceData: KeyValuePairs<String, String> = [
-        "{1} line {2}: expected a date and a whole number of VND": "{1} dòng {2}: cần một ngày và một số tiền nguyên (đồng)",
-        "{1} line {2}: id_code must be 3 digits": "{1} dòng {2}: id_code phải gồm 3 chữ số",
         "{1} line {2}: {3} fields, the header has {4}": "{1} dòng {2}: có {3} trường, trong khi dòng tiêu đề có {4}",
         "{1}: header has no column '{2}'": "{1}: dòng tiêu đề không có cột '{2}'",
         "{1}: no header line": "{1}: không có dòng tiêu đề",
@@ -558,6 +795,22 @@ enum Catalogue {
         "{1} line {2}: date must be a real date YYYY-MM-DD": "{1} dòng {2}: date phải là ngày có thật, dạng YYYY-MM-DD",
         "{1} line {2}: kind must be holiday or workday": "{1} dòng {2}: kind phải là holiday hoặc workday",
         "CIVLINK_NOW: must be an RFC 3339 time such as 2026-11-20T09:30:00+07:00": "CIVLINK_NOW: phải là thời điểm theo RFC 3339, ví dụ 2026-11-20T09:30:00+07:00",
+        "{1} line {2}: id_code must be 3 digits starting with 0": "{1} dòng {2}: id_code phải gồm 3 chữ số, bắt đầu bằng 0",
+        "{1} line {2}: id_code {3} is listed twice": "{1} dòng {2}: id_code {3} xuất hiện hai lần",
+        "{1} line {2}: unit_2025 must be 2 digits": "{1} dòng {2}: unit_2025 phải gồm 2 chữ số",
+        "{1} line {2}: name and unit_2025_name must not be empty": "{1} dòng {2}: name và unit_2025_name không được để trống",
+        "{1}: no provinces": "{1}: không có tỉnh nào",
+        "{1} line {2}: expected a date and a whole number of VND from 1 to {3}": "{1} dòng {2}: cần một ngày và một số tiền nguyên (đồng) từ 1 đến {3}",
+        "{1}: {2} is listed twice": "{1}: {2} xuất hiện hai lần",
+        "{1}: no base salary rows": "{1}: không có dòng lương cơ sở nào",
+        "{1}: code must be 5 digits": "{1}: code phải gồm 5 chữ số",
+        "{1}: province must be 2 digits": "{1}: province phải gồm 2 chữ số",
+        "{1}: name must not be empty": "{1}: name không được để trống",
+        "{1}: valid_from must be empty or a date YYYY-MM-DD": "{1}: valid_from phải để trống hoặc là ngày dạng YYYY-MM-DD",
+        "{1}: valid_until must be empty or a date YYYY-MM-DD": "{1}: valid_until phải để trống hoặc là ngày dạng YYYY-MM-DD",
+        "{1}: successor must be empty or 5 digits": "{1}: successor phải để trống hoặc gồm 5 chữ số",
+        "{1}: valid_until is before valid_from": "{1}: valid_until trước valid_from",
+        "{1}: code {2} is in force twice on the same days": "{1}: mã {2} có hiệu lực hai lần trong cùng những ngày",
     ]
 
     /// Ledger (Ledger/*.swift, Operations/Registration.swift, Operations/Signing.swift)
@@ -593,6 +846,44 @@ enum Catalogue {
         "dossier {1} has a signed copy already; revoke it first to sign again": "hồ sơ {1} đã có bản sao đã ký; hãy thu hồi trước khi ký lại",
         "dossier {1} plans no certificate copy": "hồ sơ {1} không có bản sao trích lục cần ký",
         "dossier {1}: certificate-copy is {2}, not ready": "hồ sơ {1}: certificate-copy đang ở trạng thái {2}, chưa sẵn sàng",
+        "ledger {1}: the migration left a row of {2} whose reference is broken; nothing was changed": "sổ cái {1}: việc nâng cấp lược đồ để lại một dòng của bảng {2} có tham chiếu bị hỏng; không có gì bị thay đổi",
+        "ledger holds an unknown dossier state '{1}'": "sổ cái chứa trạng thái hồ sơ không xác định '{1}'",
+        "no certificate with sha256 {1} in this ledger": "sổ cái này không có chứng thư nào có sha256 {1}",
+        "the certificate with sha256 {1} was revoked already at {2}": "chứng thư có sha256 {1} đã bị thu hồi trước đó, lúc {2}",
+        "the certificate was revoked at {1}; sign with a new one": "chứng thư đã bị thu hồi lúc {1}; hãy ký bằng chứng thư mới",
+        "no quarantine entry {1}": "không có mục cách ly {1}",
+        "quarantine entry {1} is cleared already": "mục cách ly {1} đã được xử lý xong trước đó",
+        "{1} is not in the {2} table": "{1} không có trong bảng {2}",
+        "dossier {1} is {2}; a copy is signed once the dossier is registered": "hồ sơ {1} đang ở trạng thái {2}; bản sao chỉ được ký khi hồ sơ đã đăng ký",
+        "event {1} comes after the recorded head {2}": "sự kiện {1} nằm sau đầu chuỗi đã ghi nhận {2}",
+        "event {1} is missing (the next event is {2})": "thiếu sự kiện {1} (sự kiện tiếp theo là {2})",
+        "event {1} was inserted: event {2} links to the one before it": "sự kiện {1} đã bị chèn vào: sự kiện {2} liên kết tới sự kiện trước nó",
+        "event {1} links to an event that is not its predecessor": "sự kiện {1} liên kết tới một sự kiện không phải sự kiện liền trước nó",
+        "event {1} was inserted: the next event links to the one before it": "sự kiện {1} đã bị chèn vào: sự kiện kế tiếp liên kết tới sự kiện trước nó",
+        "the event before {1} is not the one it was chained to": "sự kiện trước {1} không phải sự kiện mà nó được nối chuỗi vào",
+        "event {1} does not match its hash": "sự kiện {1} không khớp với mã băm của nó",
+        "the chain ends at {1} but the recorded head is {2}": "chuỗi kết thúc ở {1} nhưng đầu chuỗi đã ghi nhận là {2}",
+        "events after the recorded head {1} were added by hand": "các sự kiện sau đầu chuỗi đã ghi nhận {1} đã bị thêm ngoài civlink",
+        "the last event is not the one recorded as the head": "sự kiện cuối cùng không phải sự kiện được ghi nhận là đầu chuỗi",
+    ]
+
+    /// Lifecycle (Rules/DossierState.swift, Operations/Lifecycle.swift, Operations/LifecycleBatch.swift)
+    static let lifecycle: KeyValuePairs<String, String> = [
+        "dossier {1} is {2}; {3} needs a dossier that is {4}": "hồ sơ {1} đang ở trạng thái {2}; {3} cần hồ sơ ở trạng thái {4}",
+        "a merge patch must be a JSON object": "bản vá hợp nhất phải là một đối tượng JSON",
+        "dossier {1}: the corrected declaration changes nothing": "hồ sơ {1}: tờ khai cải chính không thay đổi gì",
+        "line is over the limit of 256 bytes": "dòng vượt quá giới hạn 256 byte",
+        "cannot read the dossier ids after line {1}: {2}": "không đọc được các mã hồ sơ sau dòng {1}: {2}",
+        "an amendment line must be a JSON object": "dòng yêu cầu cải chính phải là một đối tượng JSON",
+        "unknown field (allowed: id, reason, declaration, patch)": "trường không hợp lệ (các trường được phép: id, reason, declaration, patch)",
+        "is required (on the line, or for every line)": "là bắt buộc (ghi trên từng dòng, hoặc chung cho mọi dòng)",
+        "give exactly one of declaration or patch": "chỉ được có đúng một trong hai: declaration hoặc patch",
+    ]
+
+    /// Rendered pages (Render/*.swift)
+    static let renderedPages: KeyValuePairs<String, String> = [
+        "the stored signed copy has no copy member": "bản sao đã ký được lưu không có thành phần copy",
+        "cannot encode a QR code: {1}": "không mã hóa được mã QR: {1}",
     ]
 
     /// Signing (Signing/*.swift)
@@ -642,19 +933,16 @@ enum Catalogue {
         "this signed copy has been revoked": "bản sao đã ký này đã bị thu hồi",
         "unsupported critical header parameters": "tham số phần đầu bắt buộc không được hỗ trợ",
         "x5c holds something that is not a certificate": "x5c chứa dữ liệu không phải chứng thư",
+        "each entry needs certificate_sha256 and revoked_at (RFC 3339)": "mỗi mục cần có certificate_sha256 và revoked_at (RFC 3339)",
+        "the signer's certificate was revoked at {1}, before this copy was signed": "chứng thư của người ký đã bị thu hồi lúc {1}, trước khi bản sao này được ký",
     ]
 
     /// Transfer (Transfer/*.swift)
     static let transferCommand2: KeyValuePairs<String, String> = [
         "must be 1 to 3600 seconds": "phải từ 1 đến 3600 giây",
-        "must be an http:// or https:// URL": "phải là địa chỉ http:// hoặc https://",
         "must name a directory": "phải là tên một thư mục",
         "HTTP {1}": "lỗi HTTP {1}",
         "HTTP {1}: the token is refused": "lỗi HTTP {1}: mã truy cập bị từ chối",
-        "agency {1}: bad URL": "cơ quan {1}: địa chỉ URL không hợp lệ",
-        "agency {1}: cannot read token file {2}": "cơ quan {1}: không đọc được tệp mã truy cập {2}",
-        "agency {1}: client certificates are not supported by this build's HTTP stack; terminate TLS at a local proxy": "cơ quan {1}: bản dựng này không hỗ trợ chứng thư máy khách cho HTTP; hãy kết thúc TLS tại một proxy cục bộ",
-        "timed out": "hết thời gian chờ",
         "{1}: HTTP {2}": "{1}: lỗi HTTP {2}",
         "dossier {1} has no signed certificate copy": "hồ sơ {1} chưa có bản sao trích lục đã ký",
         "procedure {1} is not sent to an agency": "thủ tục {1} không gửi đến cơ quan nào",
@@ -671,6 +959,86 @@ enum Catalogue {
         "cannot open the transfer lock: {1}": "không mở được khóa chuyển hồ sơ: {1}",
         "agency not configured": "cơ quan chưa được cấu hình",
         "cannot build the message: {1}": "không lập được thông điệp: {1}",
+        "no such group {1}": "không có nhóm {1}",
+        "a token is sent over http:// only to a loopback address; use https://": "mã truy cập chỉ được gửi qua http:// đến địa chỉ loopback; hãy dùng https://",
+        "a CA or client certificate needs an https:// URL": "CA hoặc chứng thư máy khách cần địa chỉ https://",
+        "a client certificate and its key go together": "chứng thư máy khách và khóa của nó phải đi cùng nhau",
+        "applies to spool directories only": "chỉ áp dụng cho thư mục spool",
+        "agency {1}: {2}": "cơ quan {1}: {2}",
+        "agency {1}: a token is sent over http:// only to a loopback address; use https://": "cơ quan {1}: mã truy cập chỉ được gửi qua http:// đến địa chỉ loopback; hãy dùng https://",
+        "token file": "tệp mã truy cập",
+        "agency {1}: token file {2} must hold one token of visible ASCII characters": "cơ quan {1}: tệp mã truy cập {2} phải chứa đúng một mã gồm các ký tự ASCII nhìn thấy được",
+        "client key": "khóa máy khách",
+        "agency {1}: proxy: {2}": "cơ quan {1}: proxy: {2}",
+        "{1}: HTTP {2} redirect, not followed": "{1}: HTTP {2} chuyển hướng, không đi theo",
+        "an HTTP agency has no inbox": "cơ quan dùng HTTP không có hộp thư đến (inbox)",
+        "HTTP {1}: a redirect, which civlink does not follow": "HTTP {1}: chuyển hướng, civlink không đi theo chuyển hướng",
+        "spool group {1} does not exist": "nhóm {1} của thư mục spool không tồn tại",
+        "spool {1}: the message id is not a safe file name": "thư mục spool {1}: mã thông điệp không phải tên tệp an toàn",
+        "a spool is not polled": "thư mục spool không hỗ trợ hỏi lại kết quả",
+        "HTTP {1}: {2}": "mã HTTP {1}: {2}",
+        "the receipt was quarantined: {1}": "phản hồi đã bị đưa vào khu cách ly: {1}",
+        "no new receipt": "không có phản hồi mới",
+        "no receipt": "không có phản hồi",
+        "sent, unconfirmed: {1}": "đã gửi, chưa xác nhận: {1}",
+        "the receipt was recorded before": "phản hồi này đã được ghi nhận trước đó",
+        "an empty answer, no receipt": "câu trả lời rỗng, không có phản hồi",
+        "the answer is not a receipt ({1})": "câu trả lời không phải là một phản hồi ({1})",
+        "the answer is not a receipt": "câu trả lời không phải là một phản hồi",
+        "the receipt answers another message": "phản hồi này trả lời cho một thông điệp khác",
+    ]
+
+    /// HTTP client (Transfer/HTTP/*.swift)
+    static let httpClient: KeyValuePairs<String, String> = [
+        "the proxy sent data after accepting the tunnel": "proxy đã gửi dữ liệu sau khi chấp nhận đường hầm",
+        "the answer size limit must be positive": "giới hạn kích thước câu trả lời phải là số dương",
+        "the idle connection count cannot be negative": "số kết nối rảnh không được âm",
+        "TLS files are configured for an http:// endpoint": "có tệp TLS được cấu hình cho một địa chỉ http://",
+        "the timeout must be positive": "thời gian chờ phải là số dương",
+        "the URL is empty": "địa chỉ URL rỗng",
+        "it holds spaces, control or non-ASCII characters (percent-encode them)": "có dấu cách, ký tự điều khiển hoặc ký tự ngoài ASCII (hãy mã hóa phần trăm)",
+        "it has no scheme://": "thiếu phần scheme://",
+        "the scheme must be http or https": "scheme phải là http hoặc https",
+        "fragments (#...) are not allowed": "không được có phân đoạn (#...)",
+        "user information (user:password@) is not allowed; send credentials as a header": "không được có thông tin người dùng (user:password@); hãy gửi thông tin xác thực trong header",
+        "the path has a % not followed by two hex digits": "đường dẫn có dấu % không theo sau bởi hai chữ số thập lục phân",
+        "the IPv6 address has no closing ]": "địa chỉ IPv6 thiếu dấu ] đóng",
+        "unexpected characters after the IPv6 address": "có ký tự không mong đợi sau địa chỉ IPv6",
+        "IPv6 zone identifiers are not supported": "không hỗ trợ định danh vùng (zone) của IPv6",
+        "the IPv6 address is invalid": "địa chỉ IPv6 không hợp lệ",
+        "an IPv6 address must be written in brackets": "địa chỉ IPv6 phải được viết trong ngoặc vuông",
+        "the host is empty": "tên máy chủ rỗng",
+        "the IPv4 address is invalid": "địa chỉ IPv4 không hợp lệ",
+        "the host name is longer than 253 characters": "tên máy chủ dài hơn 253 ký tự",
+        "the host name has an empty or over-long label": "tên máy chủ có nhãn rỗng hoặc quá dài",
+        "the host name has characters other than letters, digits, - and _ (write IDNs as xn--)": "tên máy chủ có ký tự ngoài chữ cái, chữ số, - và _ (viết tên miền quốc tế ở dạng xn--)",
+        "the port must be a number from 1 to 65535": "cổng phải là số từ 1 đến 65535",
+        "the proxy port must be a number from 1 to 65535": "cổng của proxy phải là số từ 1 đến 65535",
+        "the proxy must be an http:// URL (TLS to the proxy is not supported)": "proxy phải là URL http:// (không hỗ trợ TLS đến proxy)",
+        "the proxy URL must not have a path": "URL của proxy không được có đường dẫn",
+        "the path must start with / and hold only visible ASCII characters (percent-encode the rest), no #": "đường dẫn phải bắt đầu bằng / và chỉ chứa ký tự ASCII nhìn thấy được (mã hóa phần trăm phần còn lại), không có #",
+        "a header name is empty or not a token": "tên header rỗng hoặc không phải token hợp lệ",
+        "header {1} is set by the client itself": "header {1} do chính máy khách đặt",
+        "header {1} has a control character in its value": "header {1} có ký tự điều khiển trong giá trị",
+        "unsupported Transfer-Encoding (only chunked is accepted)": "Transfer-Encoding không được hỗ trợ (chỉ chấp nhận chunked)",
+        "the answer ends before its Content-Length": "câu trả lời kết thúc trước khi đủ Content-Length",
+        "unexpected 101 Switching Protocols": "nhận được 101 Switching Protocols ngoài dự kiến",
+        "the answer ends inside its header": "câu trả lời kết thúc giữa phần header",
+        "the answer ends inside its chunked body": "câu trả lời kết thúc giữa phần thân dạng chunked",
+        "the answer ends inside a chunk": "câu trả lời kết thúc giữa một khối (chunk)",
+        "a chunk is longer than its size": "một khối (chunk) dài hơn kích thước đã khai báo",
+        "the answer ends inside its trailer": "câu trả lời kết thúc giữa phần trailer",
+        "the status line is not HTTP/1.x": "dòng trạng thái không phải HTTP/1.x",
+        "status {1} is out of range": "mã trạng thái {1} nằm ngoài phạm vi",
+        "obsolete header line folding": "header gập dòng kiểu cũ (không còn được chấp nhận)",
+        "a header line has no valid field name": "một dòng header không có tên trường hợp lệ",
+        "invalid chunk size": "kích thước khối (chunk) không hợp lệ",
+        "invalid Content-Length": "Content-Length không hợp lệ",
+        "cannot create a TLS context: {1}": "không tạo được ngữ cảnh TLS: {1}",
+        "cannot create the socket BIO method": "không tạo được phương thức BIO cho socket",
+        "cannot require TLS 1.2: {1}": "không đặt được yêu cầu tối thiểu TLS 1.2: {1}",
+        "cannot load the system CA store: {1}": "không nạp được kho CA của hệ thống: {1}",
+        "a client certificate needs both its certificate file and its key file": "chứng thư máy khách cần cả tệp chứng thư và tệp khóa",
     ]
 
     /// Support (Support/Errors.swift, Files.swift, JSON.swift)
@@ -710,6 +1078,21 @@ enum Catalogue {
         "unterminated string": "chuỗi chưa được đóng",
         "input is not valid UTF-8": "dữ liệu đầu vào không phải UTF-8 hợp lệ",
         "invalid JSON at byte {1}: {2}": "JSON không hợp lệ tại byte {1}: {2}",
+        "{1} (and {2} more)": "{1} (và {2} lỗi khác)",
+        "cannot give directory {1} to group {2}: {3}": "không giao được thư mục {1} cho nhóm {2}: {3}",
+        "cannot set the mode of directory {1}: {2}": "không đặt được quyền của thư mục {1}: {2}",
+        "directory {1} belongs to another user and anybody may write to it (mode {2})": "thư mục {1} thuộc người dùng khác và ai cũng ghi được vào đó (quyền {2})",
+        "cannot read {1} {2}: {3}": "không đọc được {1} {2}: {3}",
+        "{1} {2} is not a regular file": "{1} {2} không phải tệp thông thường",
+        "{1} {2} is readable by group or others (mode {3})": "{1} {2} có thể bị nhóm hoặc người khác đọc (quyền {3})",
+        "a symbolic link, not followed": "liên kết tượng trưng, không đi theo",
+        "cannot open: {1}": "không mở được: {1}",
+        "cannot read: {1}": "không đọc được: {1}",
+        "not a regular file": "không phải tệp thông thường",
+        "owned by another user (uid {1})": "thuộc người dùng khác (uid {1})",
+        "larger than {1} bytes ({2} bytes)": "lớn hơn {1} byte ({2} byte)",
+        "{1} exists already and is not replaced": "{1} đã tồn tại và không bị ghi đè",
+        "{1} exists and is not a regular file": "{1} đã tồn tại và không phải tệp thông thường",
     ]
 
     /// Every section, in order.
@@ -718,8 +1101,18 @@ enum Catalogue {
         ("Table and spreadsheet headings (RecordColumn, Invocation.table, ReportOutput)", tableAndSpreadsheetHeadings),
         ("Labels of codes (Labels.swift, Records.swift): states, groups, events, doctor checks, timings, systems, months, durations", labelsOfCodes),
         ("init (Commands/InitCommand.swift)", initCommand),
+        ("config (Commands/ConfigCommand.swift, Rules/Configuration.swift)", configCommand),
         ("register-birth, register-death (Commands/RegisterCommand.swift)", registerBirthRegisterDeath),
+        ("receive-birth, receive-death (Commands/ReceiveCommand.swift)", receiveBirthReceiveDeath),
+        ("register (Commands/DecideRegisterCommand.swift)", registerCommand),
+        ("return (Commands/ReturnCommand.swift)", returnCommand),
+        ("supplement (Commands/SupplementCommand.swift)", supplementCommand),
+        ("refuse (Commands/RefuseCommand.swift)", refuseCommand),
+        ("amend (Commands/AmendCommand.swift)", amendCommand),
+        ("cancel (Commands/CancelCommand.swift)", cancelCommand),
         ("status (Commands/StatusCommand.swift)", statusCommand),
+        ("find (Commands/FindCommand.swift, Rules/SearchKeys.swift)", findCommand),
+        ("slip (Commands/SlipCommand.swift)", slipCommand),
         ("keygen (Commands/KeygenCommand.swift)", keygenCommand),
         ("ca (Commands/CACommand.swift)", caCommand),
         ("sign (Commands/SignCommand.swift)", signCommand),
@@ -734,10 +1127,13 @@ enum Catalogue {
         ("doctor (Commands/DoctorCommand.swift, Remedies.swift, Operations/Doctor.swift)", doctorCommand),
         ("completions (Commands/CompletionsCommand.swift)", completionsCommand),
         ("Declarations (Rules/Declaration.swift, DossierID.swift, PersonalID.swift, Schema.swift, TextRules.swift, ProcedureCatalogue.swift)", declarations),
-        ("Reference data (Rules/ReferenceData.swift, WorkingCalendar.swift, Support/Time.swift)", referenceData),
+        ("Reference data (Rules/ReferenceData.swift, AdministrativeUnits.swift, WorkingCalendar.swift, Support/Time.swift)", referenceData),
         ("Ledger (Ledger/*.swift, Operations/Registration.swift, Operations/Signing.swift)", ledger),
+        ("Lifecycle (Rules/DossierState.swift, Operations/Lifecycle.swift, Operations/LifecycleBatch.swift)", lifecycle),
+        ("Rendered pages (Render/*.swift)", renderedPages),
         ("Signing (Signing/*.swift)", signing),
         ("Transfer (Transfer/*.swift)", transferCommand2),
+        ("HTTP client (Transfer/HTTP/*.swift)", httpClient),
         ("Support (Support/Errors.swift, Files.swift, JSON.swift)", support),
     ]
 

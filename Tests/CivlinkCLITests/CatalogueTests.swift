@@ -72,6 +72,7 @@ final class CatalogueTests: XCTestCase {
         struct Failure { init(_ kind: FailureKind, _ phrase: Phrase, remedy: Remedy? = nil) {} }
         struct ValidationError { init(_ field: String, _ rule: Phrase) {} }
         struct Thing { let title: Phrase; let name: String }
+        struct Found { var key: String; static let limit: Int = 3; var reason: Phrase }
         func note(_ phrase: Phrase) {}
         func label(_ text: String) -> Phrase { return flag ? "yes \(text)" : "no" }
         enum Outcome { case failed(Phrase), done(String) }
@@ -81,6 +82,7 @@ final class CatalogueTests: XCTestCase {
             _ = Failure(.io, "cannot read \(path): \(Files.reason())")
             _ = ValidationError("field", "must be \(n) digits")
             _ = Thing(title: "a title", name: "not a phrase")
+            _ = Found(key: "not a phrase", reason: "after another member")
             _ = Outcome.failed("down"); _ = Outcome.done("not either")
             let p: Phrase = "typed"
             var q: Phrase?
@@ -98,7 +100,7 @@ final class CatalogueTests: XCTestCase {
         try source.write(to: directory.appendingPathComponent("Example.swift"), atomically: true, encoding: .utf8)
         let found = Set(try PhraseScanner.scan(directory: directory).map(\.template))
         XCTAssertEqual(found, ["yes {1}", "no", "plain {1} items", "one", "other {1}", "cannot read {1}: {2}", "must be {1} digits",
-                               "a title", "down", "typed", "assigned later", "first", "second", "cast", "inside"])
+                               "a title", "after another member", "down", "typed", "assigned later", "first", "second", "cast", "inside"])
     }
 
     /// Commands run in process in Vietnamese, from help to reports: nothing they print lacks a translation.
@@ -108,8 +110,11 @@ final class CatalogueTests: XCTestCase {
         try fixture.register(.death, Declarations.death(), at: "2026-11-18T16:00:00+07:00")
         try fixture.sign(id, at: "2026-11-16T10:00:00+07:00")
         try fixture.useSpools()
+        // A spool that cannot be a directory (configured, then gone): doctor and agency check show
+        // their failure paths, and transfer still serves the other agencies.
         try fixture.reach("residence", spool: "/dev/null/not-a-directory")
-        try fixture.transfer(at: "2026-11-16T11:00:00+07:00", maxAttempts: 1)
+        let run = try fixture.transfer(at: "2026-11-16T11:00:00+07:00", maxAttempts: 1)
+        XCTAssertGreaterThan(run.sent, 0, "the reachable agencies are served")
         try fixture.answer(id, "personal-id", .rejected, at: "2026-11-16T12:00:00+07:00")
         Catalogue.missing.withLock { $0.removeAll() }
         let environment = ["LANG": "vi_VN.UTF-8", "CIVLINK_LEDGER": fixture.ledger.path, "CIVLINK_NOW": "2026-11-25T09:00:00+07:00"]

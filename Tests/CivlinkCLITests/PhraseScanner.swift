@@ -306,13 +306,15 @@ struct PhraseScanner {
                 let parameters = PhraseScanner.parameters(tokens, i + 2)
                 if parameters.contains(where: \.isPhrase) { callables[tokens[i + 1].text, default: []].append(parameters) }
             }
-            // A struct's stored Phrase property is a parameter of its memberwise init.
+            // A struct's stored properties are the parameters of its memberwise init, in order: the
+            // others too, so that a Phrase one after them is matched by its label.
             if t.kind == .keyword && (t.text == "let" || t.text == "var"), let type = typeStack.last, type.isStruct, type.depth == depth,
-               i + 3 < tokens.count, tokens[i + 2].text == ":" {
+               !(i > 0 && tokens[i - 1].text == "static"), i + 3 < tokens.count, tokens[i + 2].text == ":" {
                 var end = i + 3
                 while end < tokens.count && !["=", "{", ";", "}", ","].contains(tokens[end].text) && tokens[end].line == tokens[i].line { end += 1 }
-                if PhraseScanner.isPhraseType(tokens[(i + 3)..<end]) && (end >= tokens.count || tokens[end].text != "{") {
-                    callables[type.name + ".memberwise", default: [[]]][0].append(Parameter(label: tokens[i + 1].text, isPhrase: true))
+                if end >= tokens.count || tokens[end].text != "{" {
+                    callables[type.name + ".memberwise", default: [[]]][0].append(Parameter(label: tokens[i + 1].text,
+                                                                                            isPhrase: PhraseScanner.isPhraseType(tokens[(i + 3)..<end])))
                 }
             }
             i += 1

@@ -555,12 +555,12 @@ private struct Checks {
         } else if let id = string("deceased.personal_id") {
             let sex = string("deceased.sex").flatMap(Sex.init(rawValue:))
             let checked = checkID(id, field: "deceased.personal_id", born: born, sex: born == nil ? nil : sex)
-            identity = checked.map { ($0, "a death for the same personal ID number") }
+            identity = checked.map { ($0, "a death for the same personal ID number" as Phrase) }
         } else if let card = string("deceased.old_id_card") {
-            identity = ("cmnd:\(card)", "a death for the same old ID card number")
+            identity = ("cmnd:\(card)", "a death for the same old ID card number" as Phrase)
         } else if string("deceased.no_id_reason") != nil, let name = string("deceased.full_name"), let born, let died {
             identity = ("person|\(TextRules.comparisonKey(name))|\(born)|\(died)",
-                        "a death of a person with the same name, date of birth and date of death")
+                        "a death of a person with the same name, date of birth and date of death" as Phrase)
         }
         actingPerson("declarant", required: true)
         if given("beneficiary"), usable("beneficiary") {

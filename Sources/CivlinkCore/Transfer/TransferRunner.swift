@@ -201,9 +201,15 @@ public final class TransferRunner {
     func ingestInboxes(_ report: inout TransferReport) throws {
         for code in transports.keys.sorted() where code != AgencyEndpoint.witnessCode {
             let transport = transports[code]!
-            // An inbox that cannot be read (its spool is not a directory) holds up no other
-            // agency; this one's deliveries fail with the same reason and say it.
-            guard let sources = try? transport.pendingReceipts() else { continue }
+            let sources: [String]
+            do {
+                sources = try transport.pendingReceipts()
+            } catch is CivlinkError {
+                // An inbox that cannot be made the spool's (not a directory, another user's open
+                // directory) is left unread. One agency's spool must not hold up the others: its
+                // deliveries fail with the reason, back off and end stuck, for a person.
+                continue
+            }
             var start = 0
             while start < sources.count {
                 var read: [(String, Result<Data, InboxRefusal>)] = []
