@@ -8,7 +8,8 @@ import XCTest
 /// from civlink's own suppression model, and Tests/Fixtures/attacker.py (exact linear algebra,
 /// interval bounds, brute force) tries to solve every hidden cell.
 final class ReportPrivacyTests: XCTestCase {
-    static let figures = ["planned", "received", "processed", "pending", "overdue", "rejected", "stuck", "on_time"]
+    static let figures = ["planned", "received", "processed", "pending", "returned", "refused", "cancelled", "overdue", "rejected", "stuck",
+                          "late", "on_time"]
 
     /// A month of dossiers over twelve communes with small counts everywhere: registered, mostly
     /// signed, sent to spool agencies (one of them down for a while, so some procedures are stuck),
@@ -78,36 +79,62 @@ final class ReportPrivacyTests: XCTestCase {
             return c
         }
 
-        /// One row's eight cells and the relations within it.
-        func row(_ key: String, _ object: [String: Any], system: String?) -> [Int] {
+        /// One row's twelve cells and the relations civlink-report(1) states within it. `unit` is
+        /// what the row counts: a system's procedures, civil status's records, or whole records.
+        enum Unit { case agency, civilStatus, records }
+
+        func row(_ key: String, _ object: [String: Any], unit: Unit) -> [Int] {
             let c = ReportPrivacyTests.figures.map { cell(key + "|" + $0, object[$0] as? Int) }
-            let (p, r, f, w, o, j, s, t) = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7])
-            problem.addInequality([(r, 1), (f, -1), (w, -1), (j, -1)])
-            problem.addInequality([(f, 1), (w, 1), (j, 1), (s, 1), (r, -1)])
-            problem.addInequality([(p, 1), (f, -1), (w, -1), (j, -1), (s, -1)])
-            problem.addInequality([(p, 1), (r, -1)])
-            problem.addInequality([(p, 1), (f, -1), (o, -1)])
+            let (p, r, f, w, ret, ref, can, o, j, s, l, t) = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11])
             problem.addInequality([(f, 1), (t, -1)])
-            if system == "civil-status" {
+            switch unit {
+            case .agency:
+                // Received once sent: processed, pending or rejected (stuck may never have been sent),
+                // or cancelled after sending; planned holds every final and running state once.
+                problem.addInequality([(r, 1), (f, -1), (w, -1), (j, -1)])
+                problem.addInequality([(f, 1), (w, 1), (j, 1), (s, 1), (can, 1), (r, -1)])
+                problem.addInequality([(p, 1), (f, -1), (w, -1), (j, -1), (s, -1), (can, -1)])
+                problem.addInequality([(p, 1), (r, -1)])
+                problem.addInequality([(p, 1), (f, -1), (o, -1)])
+                for cell in [ret, ref, l] { problem.addEquation([(cell, 1)]) }
+            case .civilStatus, .records:
+                // Every record is received, and ends in exactly one of these.
                 problem.addEquation([(r, 1), (p, -1)])
-                problem.addEquation([(j, 1)])
-                problem.addEquation([(s, 1)])
+                problem.addEquation([(r, 1), (f, -1), (w, -1), (ret, -1), (ref, -1), (can, -1)])
+                if unit == .civilStatus { for cell in [j, s] { problem.addEquation([(cell, 1)]) } }
             }
             return c
         }
 
-        /// A whole report: its rows, its total row as their sum, and its timing counts.
+        /// A whole report: its rows, its total row (records: the rows' sum when they count records
+        /// too, else the sum of civil status's rows for what a record shares with its registration),
+        /// and its timing counts.
         func read(_ report: [String: Any]) {
             let by = report["by"] as! [String]
+            let units = report["units"] as! [String: String]
             let rows = report["rows"] as! [[String: Any]]
             var rowCells: [[Int]] = []
+            var civilStatusCells: [[Int]] = []
             for object in rows {
                 let key = by.map { "\($0)=\(object[$0] as! String)" }.sorted().joined(separator: ",")
-                let system = object["system"] as? String ?? (object["procedure"] as? String).flatMap { ProcedureKind.named($0)?.agency.rawValue }
-                rowCells.append(row(key, object, system: system))
+                let unit: Unit
+                if units["rows"] == "records" {
+                    unit = .records
+                } else {
+                    let system = object["system"] as? String ?? (object["procedure"] as? String).flatMap { ProcedureKind.named($0)?.agency.rawValue }
+                    unit = system == "civil-status" ? .civilStatus : .agency
+                }
+                let cells = row(key, object, unit: unit)
+                rowCells.append(cells)
+                if unit == .civilStatus { civilStatusCells.append(cells) }
             }
-            let totals = row("", report["totals"] as! [String: Any], system: nil)
-            for f in 0..<8 { problem.addSum(total: totals[f], parts: rowCells.map { $0[f] }) }
+            let totals = row("", report["totals"] as! [String: Any], unit: .records)
+            if units["rows"] == "records" {
+                for f in 0..<12 { problem.addSum(total: totals[f], parts: rowCells.map { $0[f] }) }
+            } else if by.contains("system") {
+                // planned, received, returned, refused, cancelled and late: a record's are its registration's.
+                for f in [0, 1, 4, 5, 6, 10] { problem.addSum(total: totals[f], parts: civilStatusCells.map { $0[f] }) }
+            }
             for timing in report["timings"] as! [[String: Any]] {
                 let metric = timing["metric"] as! String, agency = timing["agency"] as? String
                 let c = cell("timing:\(metric):\(agency ?? "")", timing["count"] as? Int)
@@ -188,15 +215,15 @@ final class ReportPrivacyTests: XCTestCase {
                                      at: "2026-10-05T09:00:00+07:00")
             }
         }
-        // Processed (the births registered): 10, 5, 5 and 4, total 24.
+        // Received (the births registered: records by commune): 10, 5, 5 and 4, total 24.
         let truth = try report(fixture, ["--by", "commune"])
-        XCTAssertEqual((truth["rows"] as! [[String: Any]]).map { $0["processed"] as! Int }, [10, 5, 5, 4])
+        XCTAssertEqual((truth["rows"] as! [[String: Any]]).map { $0["received"] as! Int }, [10, 5, 5, 4])
         let published = try report(fixture, ["--by", "commune", "--suppress-below", "5"])
         assertTruthful(published, truth, threshold: 5)
-        let processed = (published["rows"] as! [[String: Any]]).map { $0["processed"] as? Int }
-        XCTAssertNil(processed[3], "the 4 is hidden")
-        XCTAssertGreaterThanOrEqual(processed.filter { $0 == nil }.count, 2, "and another commune's count with it: \(processed)")
-        XCTAssertEqual((published["totals"] as! [String: Any])["processed"] as? Int, 24, "the total stays published")
+        let received = (published["rows"] as! [[String: Any]]).map { $0["received"] as? Int }
+        XCTAssertNil(received[3], "the 4 is hidden")
+        XCTAssertGreaterThanOrEqual(received.filter { $0 == nil }.count, 2, "and another commune's count with it: \(received)")
+        XCTAssertEqual((published["totals"] as! [String: Any])["received"] as? Int, 24, "the total stays published")
         let reader = Reader()
         reader.read(published)
         XCTAssertEqual(try Attacker.run([reader.attack])[0], [])

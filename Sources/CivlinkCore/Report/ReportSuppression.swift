@@ -122,6 +122,8 @@ struct ReportSuppressionModel {
             candidates.equations += [
                 [(p, 1)] + states.map { ($0.0, -1) },                   // records: every state is a share of planned
                 [(r, 1), (p, -1)],                                       // records and civil status: received = planned
+                // civlink-report(1): received = processed + pending + returned + refused + cancelled
+                [(r, 1), (f, -1), (w, -1), (ret, -1), (ref, -1), (can, -1)],
             ]
             candidates.inequalities += [
                 [(p, 1)] + states.map { ($0.0, -1) },                   // planned ≥ every state
@@ -136,6 +138,9 @@ struct ReportSuppressionModel {
             ]
             if system == .civilStatus {
                 candidates.equations += [[(j, 1)], [(s, 1)]]
+            } else if system != nil {
+                // Only civil status returns, refuses and registers late.
+                candidates.equations += [[(ret, 1)], [(ref, 1)], [(l, 1)]]
             }
         }
         func system(of keys: [(ReportDimension, String)]) -> Agency? {
