@@ -108,7 +108,7 @@ final class FindAndViewsTests: XCTestCase {
         let json = try box.ok("find", "--name", "Le Van Dung", "--born", "1958-01-20", "--format", "json").jsonLines()
         XCTAssertEqual(json.map { $0["id"] as! String }, [death])
         XCTAssertEqual(json.first?["state"] as? String, "in-progress")
-        XCTAssertEqual(Set(json.first!.keys), ["id", "group", "commune", "received_at", "state", "matched"])
+        XCTAssertEqual(Set(json.first!.keys), ["format", "id", "group", "commune", "received_at", "state", "matched"])
         XCTAssertEqual(try box.ok("find", "--document", "gbt-2026-77", "--format", "json").jsonLines().map { $0["id"] as! String }, [death])
         XCTAssertEqual(try box.ok("find", "--id", "0401-9500-0123", "--format", "json").jsonLines().map { $0["id"] as! String }, [birth])
 
