@@ -49,7 +49,8 @@ final class HTTPSTransferTests: XCTestCase {
         XCTAssertEqual(try personalID(box, id)["state"] as? String, "completed")
         XCTAssertEqual(try server.processed(), ["\(id).personal-id.1": 1])
         XCTAssertEqual(try server.authorizations() as? [String], ["Bearer tls-secret-token"])
-        XCTAssertEqual(try box.ok("agency", "check").stdout, "population\tok\n")
+        let checked = try box.ok("agency", "check", "--format", "json").jsonLines()
+        XCTAssertEqual(checked.map { "\($0["code"]!) \($0["reachable"]!)" }, ["population 1"])
     }
 
     func testWithoutAClientCertificateTheServerRefusesAndTheErrorSaysSo() throws {
@@ -75,7 +76,7 @@ final class HTTPSTransferTests: XCTestCase {
         try plain.ok("agency", "add", "population", "--url", "\(server.url)/population")
         let check = try plain.run("agency", "check")
         XCTAssertEqual(check.status, 69)
-        XCTAssertTrue(check.stdout.contains("FAIL the server's certificate is not trusted"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("the server's certificate is not trusted"), check.stdout)
     }
 
     func testAHostNameMismatchIsRefused() throws {
@@ -220,8 +221,10 @@ final class HTTPSTransferTests: XCTestCase {
         XCTAssertEqual(added.status, 77, added.stderr)
         XCTAssertTrue(added.stderr.contains("readable by group or others"), added.stderr)
         chmod(token, 0o640)
+        // The run serves the other agencies and ends 78: this one's configuration needs a person.
         let run = try box.run("transfer")
-        XCTAssertEqual(run.status, 77, run.stderr)
+        XCTAssertEqual(run.status, 78, run.stderr)
+        XCTAssertTrue(run.stderr.contains("readable by group or others (mode 640)"), run.stderr)
         XCTAssertFalse(run.stderr.contains("secret"), "the token itself is never printed")
 
         // So is a client key.

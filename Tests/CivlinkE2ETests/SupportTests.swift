@@ -26,17 +26,20 @@ final class SupportTests: XCTestCase {
     func testOneAgencysUnreadableTokenFileDoesNotStopTheOthers() throws {
         let (box, id) = try signedDeath()
         try box.ok("agency", "add", "residence", "--spool", box.path("spool/residence"))
-        try box.ok("agency", "add", "social-insurance", "--url", "https://bhxh.example/civlink", "--token-file", box.path("missing.token"))
+        // A token readable when the agency was added, gone since (a rotation half done).
+        let token = try box.writePrivate("bhxh.token", "secret\n")
+        try box.ok("agency", "add", "social-insurance", "--url", "https://bhxh.example/civlink", "--token-file", token)
+        try FileManager.default.removeItem(atPath: token)
         let dry = try box.run("transfer", "--dry-run")
         XCTAssertEqual(dry.status, 78, "a configuration that cannot be used still needs a person")
         XCTAssertTrue(dry.stdout.contains("residence-deletion"), "the other agencies are planned: \(dry.stdout)")
-        XCTAssertTrue(dry.stderr.contains("agency social-insurance is not usable, its procedures wait: agency social-insurance: cannot read token file"),
+        XCTAssertTrue(dry.stderr.contains("agency social-insurance is not usable, its procedures wait: cannot read token file"),
                       dry.stderr)
         let run = try box.run("transfer")
         XCTAssertEqual(run.status, 78)
         let outbox = try FileManager.default.contentsOfDirectory(atPath: box.path("spool/residence/outbox")).filter { $0.hasSuffix(".json") }
         XCTAssertEqual(outbox, ["\(id).residence-deletion.1.json"], "the residence message was sent")
-        XCTAssertTrue(run.stdout.contains("sent 1,") && run.stdout.contains("social-insurance not usable: agency social-insurance: cannot read token file"),
+        XCTAssertTrue(run.stdout.contains("sent 1,") && run.stdout.contains("social-insurance not usable: cannot read token file"),
                       run.stdout)
         let json = try box.run(["transfer", "--format", "json"]).json()
         XCTAssertEqual(json["format"] as? String, "civlink.transfer/1")
@@ -52,16 +55,16 @@ final class SupportTests: XCTestCase {
         _ = try box.registerBirth()
         // personal-id is due, but population is not configured: the log says so, with the time.
         let held = try box.ok("transfer").stdout
-        XCTAssertEqual(held, "2026-11-20T09:30:00+07:00 sent 0, failed 0, stuck 0, receipts 0, quarantined 0; 1 due for population, which is not configured\n")
+        XCTAssertEqual(held, "2026-11-20T09:30:00+07:00 sent 0, unconfirmed 0, failed 0, stuck 0, receipts 0, quarantined 0; 1 due for population, which is not configured\n")
         try brokenSpool(box, "population")
         let failed = try box.ok("transfer").stdout
-        XCTAssertTrue(failed.hasPrefix("2026-11-20T09:30:00+07:00 sent 0, failed 1, stuck 0"), failed)
+        XCTAssertTrue(failed.hasPrefix("2026-11-20T09:30:00+07:00 sent 0, unconfirmed 0, failed 1, stuck 0"), failed)
         XCTAssertTrue(failed.contains("; population: 1 failed, last: "), "the reason is in the log: \(failed)")
         // Backing off: nothing is tried, nothing is said.
         XCTAssertEqual(try box.ok("transfer").stdout, "")
         try box.ok("agency", "add", "population", "--spool", box.path("spool/population"))
         let sent = try box.run(["transfer"], environment: ["CIVLINK_NOW": "2026-11-20T11:00:00+07:00"]).stdout
-        XCTAssertEqual(sent, "2026-11-20T11:00:00+07:00 sent 1, failed 0, stuck 0, receipts 0, quarantined 0\n")
+        XCTAssertEqual(sent, "2026-11-20T11:00:00+07:00 sent 1, unconfirmed 0, failed 0, stuck 0, receipts 0, quarantined 0\n")
         XCTAssertEqual(try box.run(["transfer"], environment: ["CIVLINK_NOW": "2026-11-20T11:01:00+07:00"]).stdout, "")
     }
 
@@ -200,7 +203,7 @@ final class SupportTests: XCTestCase {
         let terminal = Terminal(box)
         try terminal.start("civlink transfer >> transfer.log; echo done $?")
         let screen = try terminal.waitFor("done 0")
-        XCTAssertTrue(screen.contains { $0.hasPrefix("sent 2, failed 0, stuck 0, receipts 0, quarantined 0 in ") }, "\(screen)")
+        XCTAssertTrue(screen.contains { $0.hasPrefix("sent 2, unconfirmed 0, failed 0, stuck 0, receipts 0, quarantined 0 in ") }, "\(screen)")
         XCTAssertTrue(try String(contentsOfFile: box.path("transfer.log"), encoding: .utf8).hasPrefix("2026-11-20T09:30:00+07:00 sent 2,"))
     }
 

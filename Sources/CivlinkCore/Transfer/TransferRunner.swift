@@ -74,7 +74,9 @@ public final class TransferRunner {
             // One agency that cannot be reached as configured (an unreadable token file) must not
             // hold up the others: its procedures wait and the run says why.
             do {
-                if !options.dryRun { transports[endpoint.code] = try endpoint.transport(owner: owner) }
+                // Built in a dry run too, which then says which agencies could not be used.
+                let transport = try endpoint.transport(owner: owner)
+                if !options.dryRun { transports[endpoint.code] = transport }
                 endpoints[endpoint.code] = endpoint
             } catch let error as CivlinkError {
                 unusable[endpoint.code] = error.phrase
