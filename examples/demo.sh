@@ -46,7 +46,7 @@ d["medical_birth_certificate"]["number"] = "GCS-2026-901"
 d["medical_birth_certificate"]["issuer"] = "Trạm y tế phường Trường Vinh (copy to follow)"
 json.dump(d, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
-online=$("$CIVLINK" receive-birth --channel online "$work/online.json" | id_of)
+online=$("$CIVLINK" receive-birth --channel online "$work/online.json" --format csv | id_of)
 "$CIVLINK" return "$online" --missing "a legible copy of the medical birth certificate"
 echo '{"medical_birth_certificate": {"issuer": "Trạm y tế phường Trường Vinh"}}' > "$work/completed.json"
 "$CIVLINK" supplement "$online" "$work/completed.json" --patch

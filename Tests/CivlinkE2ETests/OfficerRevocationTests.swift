@@ -42,6 +42,7 @@ final class OfficerRevocationTests: XCTestCase {
         // and still accepts the one signed before the revocation.
         let other = try Sandbox(now: "2026-11-20T11:00:00+07:00")
         try other.ok("init", "--training")
+        try other.ok("ca", "import", box.path("ca/ca.pem"))
         let late = try other.registerBirth()
         try other.ok("sign", late, "--key", key, "--cert", cert, "--out", box.path("after.json"))
         let trust = box.path("ca/ca.pem")

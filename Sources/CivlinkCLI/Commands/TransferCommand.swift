@@ -150,7 +150,7 @@ enum TransferCommand: Command {
             let entry = try ledger.quarantineEntry(show)
             if invocation.format() != .table {
                 if invocation.format() == .csv { throw UsageError("--show prints an entry as a table or as JSON, not CSV") }
-                try invocation.line(entry.detailJSON)
+                try invocation.line(JSON.object([("format", .string("civlink.quarantine/1"))] + (entry.detailJSON.objectValue ?? [])))
                 return .ok
             }
             let rows: [(String, String)] = [
