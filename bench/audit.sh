@@ -8,11 +8,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 n=${1:-500000}
-if [ -z "${CIVLINK_BIN:-}" ]; then
-  swift build -c release --product civlink --package-path "$here/.." >/dev/null
-  CIVLINK_BIN="$(swift build -c release --package-path "$here/.." --show-bin-path)/civlink"
-fi
-civlink=$CIVLINK_BIN
+civlink=${CIVLINK:-$("$here/../scripts/build-release.sh")}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export CIVLINK_LEDGER=$work/civlink.db CIVLINK_NOW=2026-11-20T10:00:00+07:00 CIVLINK_ACTOR=bench

@@ -92,7 +92,7 @@ enum AgencyCommand: Command {
             for agency in agencies {
                 // The name people know the agency by (config set agency.CODE.name), else civlink's.
                 let name = try Agency(rawValue: agency.code).map { try ledger.agencyDisplayName($0) ?? $0.defaultName } ?? agency.code
-                try printer.add([.text(agency.code), .text(name)] + cells(agency).dropFirst() + [.text(tlsSummary(agency))],
+                try printer.add([.text(agency.code), .text(name)] + cells(agency).dropFirst() + [tlsSummary(agency).map(Cell.text) ?? .none],
                                 json: (agency.json.objectValue ?? []) + [("name", .string(name))])
             }
             try printer.finish()
@@ -125,14 +125,14 @@ enum AgencyCommand: Command {
         return .ok
     }
 
-    /// What the table shows of an agency's TLS and proxy settings.
-    static func tlsSummary(_ agency: AgencyEndpoint) -> String {
-        guard agency.kind == .http else { return agency.spoolGroup.map { "group \($0)" } ?? "-" }
+    /// What the table shows of an agency's TLS and proxy settings; nil when there are none.
+    static func tlsSummary(_ agency: AgencyEndpoint) -> String? {
+        guard agency.kind == .http else { return agency.spoolGroup.map { "group \($0)" } }
         var parts: [String] = []
         if agency.caFile != nil { parts.append("private CA") }
         if agency.clientCertificate != nil { parts.append("client cert") }
         if let proxy = agency.proxy { parts.append("proxy \(proxy)") }
-        return parts.isEmpty ? "-" : parts.joined(separator: ", ")
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 
     static func simulate(_ invocation: Invocation) throws -> ExitStatus {

@@ -86,6 +86,7 @@ enum TransferCommand: Command {
         for (agency, count) in report.held.sorted(by: { $0.key < $1.key }) where report.unusable[agency] == nil {
             reasons.append("\(count) due for \(agency), which is not configured" as Phrase)
         }
+        if let problem = report.checkpointError { reasons.append("checkpoint not shipped: \(problem)" as Phrase) }
         return reasons
     }
 
@@ -114,11 +115,12 @@ enum TransferCommand: Command {
         case .json, .csv:
             let printer = try RecordPrinter(invocation, kind: "civlink.transfer/1", columns: [
                 RecordColumn("at", "Time"), RecordColumn("sent", "Sent"), RecordColumn("unconfirmed", "Unconfirmed"), RecordColumn("failed", "Failed"), RecordColumn("stuck", "Stuck"),
-                RecordColumn("receipts", "Receipts"), RecordColumn("quarantined", "Quarantined"), RecordColumn("reasons", "Reasons"),
+                RecordColumn("receipts", "Receipts"), RecordColumn("quarantined", "Quarantined"), RecordColumn("checkpoints", "Checkpoints shipped"),
+                RecordColumn("cosigned", "Cosigned received"), RecordColumn("reasons", "Reasons"),
             ])
             let reasons = self.reasons(report).dropFirst().reduce(self.reasons(report).first ?? "") { "\($0); \($1)" }
             try printer.add([.time(now), .int(report.sent), .int(report.unconfirmed), .int(report.failed), .int(report.stuck), .int(report.receipts),
-                             .int(report.quarantined), .phrase(reasons)],
+                             .int(report.quarantined), .int(report.checkpoints), .int(report.cosigned), .phrase(reasons)],
                             json: [("at", .string(now.description))] + (report.json.objectValue ?? [])
                                 + [("failures", .array(failures)), ("unusable", .array(unusable)), ("held", .array(held))])
             try printer.finish()

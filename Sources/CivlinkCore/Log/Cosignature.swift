@@ -116,33 +116,16 @@ public struct CosignatureV1Signer: NoteSigner {
 }
 
 /// Verifies a witness's Ed25519 cosignatures (type 0x04).
-public struct CosignatureV1Verifier: NoteVerifier, Hashable {
+public struct CosignatureV1Verifier: Ed25519KeyedVerifier, Hashable {
+    public static let signatureType = cosignatureV1SignatureType
     public let name: String
     public let keyID: UInt32
     public let publicKey: Ed25519PublicKey
 
-    public init(name: String, publicKey: Ed25519PublicKey) throws(NoteKeyError) {
-        guard SignedNote.isValidKeyName(name) else { throw .invalidKeyName(name) }
-        self.init(name: name, keyID: SignedNote.keyID(name: name, type: cosignatureV1SignatureType, publicKey: publicKey.bytes), publicKey: publicKey)
-    }
-
-    init(name: String, keyID: UInt32, publicKey: Ed25519PublicKey) {
+    public init(name: String, keyID: UInt32, publicKey: Ed25519PublicKey) {
         self.name = name
         self.keyID = keyID
         self.publicKey = publicKey
-    }
-
-    /// From `<name>+<hex8>+base64(0x04 || 32-byte public key)`.
-    public init(verifierKey text: String) throws(NoteKeyError) {
-        let (name, keyID, type, key) = try NoteKeyText.parseVerifierKey(text)
-        guard type == cosignatureV1SignatureType else { throw .unsupportedType(type) }
-        do { publicKey = try Ed25519PublicKey(bytes: key) } catch { throw .key(error) }
-        self.name = name
-        self.keyID = keyID
-    }
-
-    public var verifierKey: String {
-        NoteKeyText.verifierKey(name: name, type: cosignatureV1SignatureType, publicKey: publicKey.bytes)
     }
 
     public func verify(text: [UInt8], signature: [UInt8]) -> Bool {

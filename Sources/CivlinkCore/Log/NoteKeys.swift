@@ -147,33 +147,16 @@ public struct Ed25519NoteSigner: NoteSigner {
 }
 
 /// Verifies Ed25519 (type 0x01) note signatures: RFC 8032 over the note text.
-public struct Ed25519NoteVerifier: NoteVerifier, Hashable {
+public struct Ed25519NoteVerifier: Ed25519KeyedVerifier, Hashable {
+    public static let signatureType = ed25519SignatureType
     public let name: String
     public let keyID: UInt32
     public let publicKey: Ed25519PublicKey
 
-    public init(name: String, publicKey: Ed25519PublicKey) throws(NoteKeyError) {
-        guard SignedNote.isValidKeyName(name) else { throw .invalidKeyName(name) }
-        self.init(name: name, keyID: SignedNote.keyID(name: name, type: ed25519SignatureType, publicKey: publicKey.bytes), publicKey: publicKey)
-    }
-
-    init(name: String, keyID: UInt32, publicKey: Ed25519PublicKey) {
+    public init(name: String, keyID: UInt32, publicKey: Ed25519PublicKey) {
         self.name = name
         self.keyID = keyID
         self.publicKey = publicKey
-    }
-
-    /// From `<name>+<hex8>+base64(0x01 || 32-byte public key)`.
-    public init(verifierKey text: String) throws(NoteKeyError) {
-        let (name, keyID, type, key) = try NoteKeyText.parseVerifierKey(text)
-        guard type == ed25519SignatureType else { throw .unsupportedType(type) }
-        do { publicKey = try Ed25519PublicKey(bytes: key) } catch { throw .key(error) }
-        self.name = name
-        self.keyID = keyID
-    }
-
-    public var verifierKey: String {
-        NoteKeyText.verifierKey(name: name, type: ed25519SignatureType, publicKey: publicKey.bytes)
     }
 
     public func verify(text: [UInt8], signature: [UInt8]) -> Bool {
@@ -201,5 +184,32 @@ public enum NoteKeyFile {
             throw .file("\(path) does not hold one signer key line")
         }
         return text
+    }
+}
+
+/// A note verifier that is an Ed25519 public key under a name, for one signature type: its key
+/// ID and its verifier key text (`<name>+<hex8>+base64(type || key)`) follow from those.
+public protocol Ed25519KeyedVerifier: NoteVerifier {
+    static var signatureType: UInt8 { get }
+    var publicKey: Ed25519PublicKey { get }
+    init(name: String, keyID: UInt32, publicKey: Ed25519PublicKey)
+}
+
+extension Ed25519KeyedVerifier {
+    public init(name: String, publicKey: Ed25519PublicKey) throws(NoteKeyError) {
+        guard SignedNote.isValidKeyName(name) else { throw .invalidKeyName(name) }
+        self.init(name: name, keyID: SignedNote.keyID(name: name, type: Self.signatureType, publicKey: publicKey.bytes), publicKey: publicKey)
+    }
+
+    public init(verifierKey text: String) throws(NoteKeyError) {
+        let (name, keyID, type, key) = try NoteKeyText.parseVerifierKey(text)
+        guard type == Self.signatureType else { throw .unsupportedType(type) }
+        let publicKey: Ed25519PublicKey
+        do { publicKey = try Ed25519PublicKey(bytes: key) } catch { throw .key(error) }
+        self.init(name: name, keyID: keyID, publicKey: publicKey)
+    }
+
+    public var verifierKey: String {
+        NoteKeyText.verifierKey(name: name, type: Self.signatureType, publicKey: publicKey.bytes)
     }
 }

@@ -388,40 +388,32 @@ extension JSON {
             out.append(0x22)
             return
         }
-        for byte in s.utf8 {
-            switch byte {
-            case 0x22: out.append(0x5C); out.append(0x22)
-            case 0x5C: out.append(0x5C); out.append(0x5C)
-            case 0x08: out.append(0x5C); out.append(0x62)
-            case 0x0C: out.append(0x5C); out.append(0x66)
-            case 0x0A: out.append(0x5C); out.append(0x6E)
-            case 0x0D: out.append(0x5C); out.append(0x72)
-            case 0x09: out.append(0x5C); out.append(0x74)
-            case 0x00..<0x20:
-                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
-            default: out.append(byte)
-            }
-        }
+        for byte in s.utf8 { appendEscaped(byte, to: &out) }
         out.append(0x22)
+    }
+
+    /// One byte of a string's UTF-8 as RFC 8785 writes it: the two-character escapes, `\\u00XX` for
+    /// the other control characters, every other byte as it is.
+    @inline(__always)
+    static func appendEscaped(_ byte: UInt8, to out: inout [UInt8]) {
+        switch byte {
+        case 0x22: out.append(0x5C); out.append(0x22)
+        case 0x5C: out.append(0x5C); out.append(0x5C)
+        case 0x08: out.append(0x5C); out.append(0x62)
+        case 0x0C: out.append(0x5C); out.append(0x66)
+        case 0x0A: out.append(0x5C); out.append(0x6E)
+        case 0x0D: out.append(0x5C); out.append(0x72)
+        case 0x09: out.append(0x5C); out.append(0x74)
+        case 0x00..<0x20:
+            out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
+        default: out.append(byte)
+        }
     }
 
     /// `writeString` for the UTF-8 bytes of a string (a text column read in place).
     static func writeString(bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         out.append(0x22)
-        for byte in bytes {
-            switch byte {
-            case 0x22: out.append(0x5C); out.append(0x22)
-            case 0x5C: out.append(0x5C); out.append(0x5C)
-            case 0x08: out.append(0x5C); out.append(0x62)
-            case 0x0C: out.append(0x5C); out.append(0x66)
-            case 0x0A: out.append(0x5C); out.append(0x6E)
-            case 0x0D: out.append(0x5C); out.append(0x72)
-            case 0x09: out.append(0x5C); out.append(0x74)
-            case 0x00..<0x20:
-                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
-            default: out.append(byte)
-            }
-        }
+        for byte in bytes { appendEscaped(byte, to: &out) }
         out.append(0x22)
     }
 
