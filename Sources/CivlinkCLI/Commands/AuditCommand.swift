@@ -74,7 +74,7 @@ enum AuditCommand: Command {
                 try invocation.line(invocation.text("tree intact: size \(report.treeSize), root \(report.root.hex); \(report.rowsChecked) rows as recorded"))
             }
             for check in report.checkpoints where check.finding == nil {
-                let cosigned = check.cosigners.isEmpty ? "" : Phrase(", cosigned by \(check.cosigners.joined(separator: ", "))")
+                let cosigned: Phrase = check.cosigners.isEmpty ? "" : ", cosigned by \(check.cosigners.joined(separator: ", "))"
                 try invocation.line(invocation.text("checkpoint \(check.label): size \(check.size ?? 0) consistent with the ledger\(cosigned)"))
             }
         default:
@@ -95,7 +95,7 @@ enum AuditCommand: Command {
             case .modified, .deleted, .inserted, .reordered, .head:
                 invocation.error("audit: event \(finding.seq ?? 0) \(finding.problem.rawValue): \(finding.detail)")
             default:
-                let dossier = finding.dossier.map { Phrase("dossier \($0): ") } ?? ""
+                let dossier: Phrase = finding.dossier.map { "dossier \($0): " as Phrase } ?? ""
                 invocation.error("audit: \(finding.problem.rawValue): \(dossier)\(finding.detail)")
             }
         }
@@ -188,7 +188,7 @@ enum AuditCommand: Command {
             let label = Files.baseName(input.source)
             guard let envelope = input.envelope else {
                 refused = true
-                invocation.error("witness: \(label): refused: \(input.error ?? "unreadable")")
+                invocation.error("witness: \(label): refused: \(input.error ?? "unreadable" as Phrase)")
                 continue
             }
             let outcome = witness.witness(envelope, logKeys: logKeys, now: now)

@@ -35,7 +35,7 @@ enum InitCommand: Command {
         let version = try ledger.schemaVersion
         let identity = try ledger.logIdentity()
         if printer.format == .table {
-            try invocation.line(invocation.text("created ledger \(path) (schema version \(version))\(setup.training ? Phrase(", for training") : "")"))
+            try invocation.line(invocation.text("created ledger \(path) (schema version \(version))\(setup.training ? ", for training" as Phrase : "")"))
             try invocation.line(invocation.text("ledger key \(ledger.keyPath) (keep a copy of it apart from the ledger); log \(identity.origin)"))
         } else {
             try printer.add([.text(path), .int(version), .text(ledger.keyPath), .text(identity.origin), .text(identity.verifierKey), .bool(setup.training)])

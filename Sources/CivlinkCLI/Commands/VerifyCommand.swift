@@ -70,7 +70,7 @@ enum VerifyCommand: Command {
                         try invocation.line(prefix + invocation.text("valid: \(document) of dossier \(dossier)"))
                         try invocation.line(prefix + invocation.text("signed by \(result.officer) (\(result.role), commune \(result.commune)) at \(signed) with \(result.algorithm)"))
                         if let logged {
-                            let cosigned = logged.cosigners.isEmpty ? "" : Phrase(", cosigned by \(logged.cosigners.joined(separator: ", "))")
+                            let cosigned: Phrase = logged.cosigners.isEmpty ? "" : ", cosigned by \(logged.cosigners.joined(separator: ", "))"
                             try invocation.line(prefix + invocation.text("logged: event \(logged.seq) of \(logged.origin), in its checkpoint of \(logged.treeSize) events\(cosigned)"))
                         }
                     } else {

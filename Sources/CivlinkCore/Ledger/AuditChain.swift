@@ -310,7 +310,7 @@ extension Ledger {
                     if !recorded.isNull(keyCount) {
                         let key = schema.table.personalKey ? nil : recorded.text(keyCount + 3)
                         add(AuditFinding(.rowDeleted, seq: seq, table: schema.name, key: key, dossier: recordedDossier,
-                                         "\(schema.name) row \(key ?? "(key withheld)") was deleted outside civlink (event \(seq) records it)"))
+                                         "\(schema.name) row \(key.map { Phrase(verbatim: $0) } ?? "(key withheld)" as Phrase) was deleted outside civlink (event \(seq) records it)"))
                     }
                     hasRecorded = try nextRecorded()
                     continue
@@ -323,14 +323,14 @@ extension Ledger {
                         rowsChecked += 1
                         let key = schema.table.personalKey ? nil : String(decoding: keyBytes, as: UTF8.self)
                         add(AuditFinding(.rowInserted, table: schema.name, key: key, dossier: dossier,
-                                         "\(schema.name) row \(key ?? "(key withheld)") was added outside civlink: no event records it"))
+                                         "\(schema.name) row \(key.map { Phrase(verbatim: $0) } ?? "(key withheld)" as Phrase) was added outside civlink: no event records it"))
                     }
                 } else {
                     rowsChecked += 1
                     if !recorded.bytes(keyCount).elementsEqual(digester.digest(schema, actual)) {
                         let key = schema.table.personalKey ? nil : String(decoding: digester.key(schema, actual, rowid: rowid), as: UTF8.self)
                         add(AuditFinding(.rowEdited, seq: seq, table: schema.name, key: key, dossier: dossier,
-                                         "\(schema.name) row \(key ?? "(key withheld)") was changed outside civlink: it is not as event \(seq) records it"))
+                                         "\(schema.name) row \(key.map { Phrase(verbatim: $0) } ?? "(key withheld)" as Phrase) was changed outside civlink: it is not as event \(seq) records it"))
                     }
                 }
                 hasActual = try actual.step()
@@ -368,7 +368,7 @@ extension Ledger {
                             root: envelope?.checkpoint.rootHash, proof: proof, newRoot: proof == nil ? nil : root, cosigners: cosigners, finding: finding)
         }
         guard let envelope else {
-            return result(AuditFinding(.checkpoint, "\(label): not a checkpoint: \(error ?? "unreadable")"))
+            return result(AuditFinding(.checkpoint, "\(label): not a checkpoint: \(error ?? "unreadable" as Phrase)"))
         }
         let checkpoint = envelope.checkpoint
         let size = Int64(checkpoint.size)

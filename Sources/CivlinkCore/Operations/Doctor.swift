@@ -40,7 +40,7 @@ public enum Doctor {
             let report = try Audit.verify(ledger)
             if let finding = report.finding {
                 let more = report.findings.count + report.moreRowFindings - 1
-                add("history", .fail, "\(finding.problem.rawValue): \(finding.detail)\(more > 0 ? Phrase(" (and \(more) more)") : "")",
+                add("history", .fail, "\(finding.problem.rawValue): \(finding.detail)\(more > 0 ? " (and \(more) more)" as Phrase : "")",
                     .auditAndCompareWithBackup)
             } else {
                 add("history", .ok, "hash chain, Merkle tree and \(report.rowsChecked) rows intact (\(report.events) events)")
@@ -58,7 +58,7 @@ public enum Doctor {
                     let check = privateFileCheck("ledger key", key)
                     if check.level != .ok {
                         findings.append(check)
-                    } else if let problem = (try? ledger.logSigner()) == nil ? Phrase("\(key) is not the key this ledger records") : nil {
+                    } else if let problem = (try? ledger.logSigner()) == nil ? "\(key) is not the key this ledger records" as Phrase : nil {
                         add("ledger key", .fail, problem, .restoreLedgerKey(path: key))
                     } else {
                         findings.append(check)

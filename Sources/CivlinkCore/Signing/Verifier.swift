@@ -213,7 +213,7 @@ public final class Verifier: Sendable {
         }
         let copyCommune = copy["commune"]?.stringValue ?? ""
         guard let signerCommune = leaf.commune, !signerCommune.isEmpty, signerCommune == copyCommune else {
-            throw fail(.communeMismatch, "the copy is of commune \(copyCommune); the certificate is for \(leaf.commune.map { "commune \($0)" } ?? "no commune")")
+            throw fail(.communeMismatch, "the copy is of commune \(copyCommune); the certificate is for \(leaf.commune.map { "commune \($0)" as Phrase } ?? "no commune" as Phrase)")
         }
         if !revokedCertificates.isEmpty {
             for cert in chain {
