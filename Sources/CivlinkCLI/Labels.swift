@@ -91,6 +91,8 @@ enum Labels {
         case ("counts", 1): return "counts"
         case ("clock", 1): return "clock"
         case ("ledger", 1): return "ledger"
+        case ("ledger", 2) where words[1] == "key": return "ledger key"
+        case ("client", 3) where words[1] == "key" && words[2].hasPrefix("of "): return "client key of \(String(words[2].dropFirst(3)))"
         default: return "\(check)"
         }
     }
