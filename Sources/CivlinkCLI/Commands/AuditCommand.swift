@@ -215,7 +215,7 @@ enum AuditCommand: Command {
                 refused = true
             }
             if json {
-                var members: [(String, JSON)] = [("format", .string("civlink.witness/1")), ("checkpoint", .string(label)), ("origin", .string(envelope.checkpoint.origin)),
+                var members: [(String, JSON)] = [("format", .string("civlink.witness-verdict/1")), ("checkpoint", .string(label)), ("origin", .string(envelope.checkpoint.origin)),
                                                  ("size", .int(Int(envelope.checkpoint.size))), ("verdict", .string(verdict)),
                                                  ("reason", .optional(reason?.description))]
                 if case .cosigned(let note) = outcome { members.append(("cosigned", .string(note))) }

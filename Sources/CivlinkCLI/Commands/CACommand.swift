@@ -159,6 +159,7 @@ enum CACommand: Command {
         guard let reason = invocation.value("--reason"), !reason.isEmpty else { throw UsageError("ca revoke needs --reason TEXT") }
         let printer = try RecordPrinter(invocation, kind: "civlink.certificate-revocation/1", columns: [
             RecordColumn("sha256", "SHA-256"), RecordColumn("commune", "Commune"), RecordColumn("revoked_at", "Revoked at"),
+            RecordColumn("reason", "Reason"),
         ])
         let target = invocation.positionals[0]
         let ledger = try invocation.openLedger()
@@ -175,7 +176,7 @@ enum CACommand: Command {
         if printer.format == .table {
             try invocation.line(invocation.text("revoked certificate sha256 \(fingerprint) (commune \(revoked.commune)) at \(JWS.utcText(now))"))
         } else {
-            try printer.add([.text(fingerprint), .code(revoked.commune), .time(now)])
+            try printer.add([.text(fingerprint), .code(revoked.commune), .time(now), .text(reason)])
             try printer.finish()
         }
         return .ok

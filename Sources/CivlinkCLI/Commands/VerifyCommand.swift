@@ -76,6 +76,7 @@ enum VerifyCommand: Command {
                     } else {
                         var json = result.json.objectValue ?? []
                         json.removeAll { $0.0 == "format" }
+                        json.insert(("file", .string(name)), at: 0)
                         if let logged { json.append(("log", logged.json)) }
                         try printer.add([.text(name), .bool(true), .none, .text(document), .text(dossier), .text(result.officer), .text(result.role),
                                          .code(result.commune), .time(result.signedAt), .text(result.algorithm)], json: json)
@@ -84,7 +85,8 @@ enum VerifyCommand: Command {
                     allValid = false
                     if !people {
                         try printer.add([.text(name), .bool(false), .text(failure.reason.rawValue), .none, .none, .none, .none, .none, .none, .none],
-                                        json: [("valid", .bool(false)), ("reason", .string(failure.reason.rawValue)), ("detail", .string(failure.detail.description))])
+                                        json: [("file", .string(name)), ("valid", .bool(false)), ("reason", .string(failure.reason.rawValue)),
+                                               ("detail", .string(failure.detail.description))])
                     }
                     try invocation.output.flush()
                     let label: Phrase = files.count > 1 ? "\(name): invalid (\(failure.reason.rawValue)): \(failure.detail)"
