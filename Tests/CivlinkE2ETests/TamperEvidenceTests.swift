@@ -59,6 +59,12 @@ final class TamperEvidenceTests: XCTestCase {
             ("jws_headers", nil, "UPDATE jws_headers SET protected = protected || 'x'"),
             ("agencies", nil, "UPDATE agencies SET target = '/tmp/elsewhere'"),
             ("settings", nil, "INSERT INTO settings(key, value) VALUES ('deadline.personal-id', '90')"),
+            ("certificate_revocations", nil, "INSERT INTO certificate_revocations(fingerprint, revoked_at, reason) SELECT fingerprint, 1, 'x' FROM certificates LIMIT 1"),
+            // The search index is worked out again from the dossiers: a key deleted, moved to another
+            // dossier (which hides the record from find) or changed.
+            ("search_keys", birth, "DELETE FROM search_keys WHERE dossier_id = '\(birth)' AND role LIKE '%mother%'"),
+            ("search_keys", death, "UPDATE search_keys SET dossier_id = '\(death)' WHERE dossier_id = '\(birth)' AND role LIKE '%mother%'"),
+            ("search_keys", birth, "UPDATE search_keys SET born = '1900-01-01' WHERE dossier_id = '\(birth)' AND born IS NOT NULL"),
         ]
         let path = box.ledgerPath
         for edit in edits {

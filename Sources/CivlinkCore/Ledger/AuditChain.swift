@@ -337,6 +337,9 @@ extension Ledger {
                 if order == 0 { hasRecorded = try nextRecorded() }
             }
         }
+        // The search index, from the dossiers and results just checked; not while it is still
+        // being built for dossiers registered before it existed.
+        if try setting(Ledger.searchBackfillSetting) == nil { rowsChecked += try auditSearchIndex(add) }
         findings += rowFindings
 
         // 5. Checkpoints.

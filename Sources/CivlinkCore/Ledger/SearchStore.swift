@@ -121,3 +121,70 @@ extension Ledger {
             """, [.text(Ledger.ledgerEventDossier)]).map(LedgerEvent.init(row:))
     }
 }
+
+/// The search index in the audit. It is derived from the dossiers and their procedures' results,
+/// which are covered rows, so the audit works each dossier's keys out again and compares them
+/// with the index instead of listing the index in `rows` events: a dozen keys a dossier would
+/// more than double what a registration writes.
+extension Ledger {
+    /// Compares the index with what `SearchKeys.of` gives for every dossier, both read in dossier
+    /// order in the caller's snapshot; reports each key missing, added or changed (its value is
+    /// personal data and not shown). Returns how many keys were compared.
+    func auditSearchIndex(_ report: (AuditFinding) -> Void) throws -> Int {
+        let dossiers = try database.prepare("""
+            SELECT d.id, d.grp, d.declaration,
+                   (SELECT json_group_object(p.code, json(p.result)) FROM procedures p
+                    WHERE p.dossier_id = d.id AND p.result IS NOT NULL AND json_valid(p.result)) AS results
+            FROM dossiers d ORDER BY d.id
+            """)
+        defer { dossiers.reset() }
+        let index = try database.prepare("SELECT dossier_id, key, role, name, born FROM search_keys ORDER BY dossier_id")
+        defer { index.reset() }
+        var hasDossier = try dossiers.step(), hasKey = try index.step()
+        var compared = 0
+        func finding(_ problem: AuditFinding.Problem, _ dossier: String, _ what: Phrase) {
+            report(AuditFinding(problem, table: "search_keys", dossier: dossier, what))
+        }
+        while hasDossier || hasKey {
+            let dossierID = hasDossier ? dossiers.text(0) : nil
+            let keyDossier = hasKey ? index.text(0) : nil
+            // The index's keys of the next dossier in order, whether or not the dossier exists.
+            let id = [dossierID, keyDossier].compactMap { $0 }.min()!
+            var stored: [String: (name: String?, born: String?)] = [:]
+            while hasKey, index.text(0) == id {
+                stored[index.text(1) + "\u{1}" + index.text(2)] = (index.isNull(3) ? nil : index.text(3), index.isNull(4) ? nil : index.text(4))
+                hasKey = try index.step()
+            }
+            var expected: [String: (name: String?, born: String?)] = [:]
+            if dossierID == id {
+                let group = ProcedureGroup(rawValue: dossiers.text(1))
+                let declaration = try? JSONReader.parse(dossiers.text(2))
+                var results: [String: JSON] = [:]
+                if !dossiers.isNull(3), case .object(let members)? = try? JSONReader.parse(dossiers.text(3)) {
+                    for (code, value) in members { results[code] = value }
+                }
+                if let group, let declaration {
+                    // INSERT OR IGNORE keeps the first of two keys with the same value and role.
+                    for key in SearchKeys.of(group: group, declaration: declaration, results: results) where expected[key.key + "\u{1}" + key.role] == nil {
+                        expected[key.key + "\u{1}" + key.role] = (key.name, key.born)
+                    }
+                }
+                hasDossier = try dossiers.step()
+            }
+            compared += max(stored.count, expected.count)
+            for (key, value) in expected {
+                guard let found = stored[key] else {
+                    finding(.rowDeleted, id, "search_keys row (key withheld) was deleted outside civlink: dossier \(id) gives it")
+                    continue
+                }
+                if found.name != value.name || found.born != value.born {
+                    finding(.rowEdited, id, "search_keys row (key withheld) was changed outside civlink: dossier \(id) gives it otherwise")
+                }
+            }
+            for key in stored.keys where expected[key] == nil {
+                finding(.rowInserted, id, "search_keys row (key withheld) was added outside civlink: dossier \(id) does not give it")
+            }
+        }
+        return compared
+    }
+}
