@@ -27,7 +27,8 @@ export CIVLINK_NOW=2026-11-20T09:30:00+07:00 CIVLINK_ACTOR=bench
 now() { date +%s.%N; }
 rate() { python3 -c "print(round($1 / ($3 - $2)))"; }
 
-# A ledger with N ready personal-id procedures: one registered birth, cloned in SQL.
+# A ledger with N ready personal-id procedures: one registered birth, cloned in SQL (outside
+# civlink, so `audit verify` would name every clone; the transfer does not read the audit).
 make_ledger() {
   local ledger=$1 n=$2
   CIVLINK_LEDGER=$ledger "$CIVLINK" init > /dev/null
@@ -37,7 +38,9 @@ PRAGMA synchronous = OFF;
 BEGIN;
 CREATE TEMP TABLE n(i INTEGER PRIMARY KEY);
 WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < $n - 1) INSERT INTO n SELECT i FROM c;
-INSERT INTO dossiers SELECT 'B26-' || printf('%08d', n.i), grp, province, commune, register_year, register_no + n.i, received_at,
+INSERT INTO dossiers(id, grp, state, channel, province, commune, register_year, register_no, received_at, registered_at, event_date,
+                     late, duplicate_key, document_key, reference, declaration, benefit)
+  SELECT 'B26-' || printf('%08d', n.i), grp, state, channel, province, commune, register_year, register_no + n.i, received_at,
   registered_at, event_date, late, duplicate_key || n.i, document_key || n.i, reference, declaration, benefit
   FROM dossiers d, n WHERE $n > 1;
 INSERT INTO procedures(dossier_id, code, position, agency, state, waits_on, since, deadline_days, deadline, ready_at)
