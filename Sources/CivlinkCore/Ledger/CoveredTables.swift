@@ -24,6 +24,10 @@ enum CoveredTables {
         // The index `civlink find` reads: a key edited or deleted by hand would hide a dossier.
         // Its keys are ID numbers and names.
         CoveredTable("search_keys", dossier: .column("dossier_id"), personalKey: true),
+        // A province's replicas (civlink-export(5)): where each source's import stands, and the
+        // duplicates found across communes.
+        CoveredTable("replica_sources"),
+        CoveredTable("replica_findings", dossier: .column("dossier_id")),
         // The chain head changes with every transaction and is checked against the chain itself.
         CoveredTable("settings", except: [AuditChain.headSetting]),
     ]

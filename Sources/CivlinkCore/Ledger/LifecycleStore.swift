@@ -105,7 +105,7 @@ extension Ledger {
     /// indexed look-up (procedures_open), so every write command can afford it.
     public func expiredReturns(today: CivilDate) throws -> [String] {
         try database.query("""
-            SELECT dossier_id FROM procedures WHERE state = ? AND state NOT IN \(Ledger.finalStates) AND deadline < ? ORDER BY deadline, dossier_id
+            SELECT dossier_id FROM procedures WHERE state = ? AND state NOT IN \(Ledger.finalStates) AND deadline < ? AND source IS NULL ORDER BY deadline, dossier_id
             """, [.text(ProcedureState.returned.rawValue), .text(today.description)]).map { $0.string("dossier_id") }
     }
 
