@@ -578,7 +578,8 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --from --to --province --commune --units --by --overdue --chart --suppress-below --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --from --to --province --commune --units --by --overdue --chart --suppress-below --merge --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         backup)
             case $prev in

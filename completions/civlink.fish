@@ -333,6 +333,8 @@ complete -c civlink -n '__civlink_using report' -l by -x -a 'system procedure gr
 complete -c civlink -n '__civlink_using report' -l overdue -d 'list overdue procedures by commune and agency instead (dossier id only)'
 complete -c civlink -n '__civlink_using report' -l chart -r -F -d 'also draw received vs processed per system and month as a 16:9 SVG slide'
 complete -c civlink -n '__civlink_using report' -l suppress-below -x -d 'hide counts from 1 to N-1, timings of fewer than N, and every figure they could be worked out from'
+complete -c civlink -n '__civlink_using report' -l merge -d 'add up the unsuppressed JSON reports FILE... of provinces into the report of one ledger holding them all'
+complete -c civlink -n '__civlink_using report' -F
 complete -c civlink -n '__civlink_using backup' -l format -x -a 'table json csv' -d 'output format: table for people, json (versioned, stable, see civlink-output(5)) or csv (RFC 4180, UTF-8)'
 complete -c civlink -n '__civlink_using backup' -l bom -d 'with --format csv: start with a UTF-8 byte order mark'
 complete -c civlink -n '__civlink_using backup' -l spreadsheet -x -a 'en vi' -d 'with --format csv: for a spreadsheet program in this language (headings, decimal mark, codes kept as text, byte order mark)'

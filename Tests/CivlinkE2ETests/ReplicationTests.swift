@@ -242,4 +242,62 @@ final class ReplicationTests: XCTestCase {
         let listed = try box.ok("status", "--list", "--ledger", box.path("killed.db"), "--format", "json").jsonLines()
         XCTAssertEqual(listed.count, count)
     }
+
+    /// National statistics: provinces' unsuppressed JSON reports merged give, figure for figure and
+    /// byte for byte, the report of one ledger holding every commune.
+    func testMergedProvinceReportsAreTheReportOfOneLedgerHoldingEverything() throws {
+        let box = try communes()
+        try box.ok("init", "--ledger", box.path("c.db"), "--province", "01", "--commune", "00004")
+        try box.ok("init", "--ledger", box.path("hanoi.db"), "--province", "01")
+        try box.ok("init", "--ledger", box.path("nation.db"))
+        _ = try register(box, "a.db", commune: "17986", [("Nguyễn Thị Ánh", "040195000123", "GCS-A-1"), ("Lê Văn Bình", "040195000124", "GCS-A-2"),
+                                                         ("Lê Văn Cao", "040195000131", "GCS-A-5")])
+        _ = try register(box, "b.db", commune: "17987", [("Trần Văn Cao", "040195000125", "GCS-B-2")])
+        for (n, mother) in ["001195000123", "001195000124"].enumerated() {
+            var declaration = Declarations.birth(childName: "Hà Nội \(n)", motherID: mother, certificate: "GCS-C-\(n)", born: n == 0 ? "2026-11-15" : "2026-08-01")
+            declaration["province"] = "01"
+            declaration["commune"] = "00004"
+            try box.ok(["register-birth", "--ledger", box.path("c.db"), "-"], stdin: Declarations.text(declaration))
+        }
+        // Answers from an agency, some minutes later, so timings have figures.
+        for ledger in ["a.db", "c.db"] {
+            try box.ok("agency", "add", "population", "--spool", box.path("spool-\(ledger)"), "--ledger", box.path(ledger))
+            try box.ok("transfer", "--ledger", box.path(ledger))
+            box.advance(minutes: ledger == "a.db" ? 90 : 25)
+            try box.ok("agency", "simulate", "--spool", box.path("spool-\(ledger)"))
+            try box.ok("transfer", "--ledger", box.path(ledger))
+        }
+        for (commune, provinces) in [("a", ["province.db", "nation.db"]), ("b", ["province.db", "nation.db"]), ("c", ["hanoi.db", "nation.db"])] {
+            try box.ok("export", "--ledger", box.path("\(commune).db"), "--out", box.path("\(commune).jsonl"))
+            for province in provinces { try box.ok("import", box.path("\(commune).jsonl"), "--ledger", box.path(province)) }
+        }
+        let period = ["--from", "2026-11-01", "--to", "2026-11-30"]
+        for by in ["system", "commune,system", "group,month", "province", "procedure", "province,commune,group"] {
+            let reports = try ["province.db", "hanoi.db"].map { ledger -> String in
+                let json = try box.ok(["report", "--by", by, "--format", "json", "--ledger", box.path(ledger)] + period).stdout
+                return try box.write("\(ledger)-\(by).json", json)
+            }
+            for format in ["json", "csv", "table"] {
+                let merged = try box.ok(["report", "--merge"] + reports + ["--format", format]).stdout
+                let national = try box.ok(["report", "--by", by, "--format", format, "--ledger", box.path("nation.db")] + period).stdout
+                XCTAssertEqual(merged, national, "--by \(by) --format \(format)")
+            }
+            let merged = try box.ok(["report", "--merge"] + reports + ["--format", "json", "--suppress-below", "3"]).stdout
+            let national = try box.ok(["report", "--by", by, "--format", "json", "--suppress-below", "3", "--ledger", box.path("nation.db")] + period).stdout
+            XCTAssertEqual(merged, national, "--by \(by) --suppress-below 3")
+        }
+        let json = try box.ok(["report", "--format", "json", "--ledger", box.path("nation.db")] + period).json()
+        let timings = json["timings"] as? [[String: Any]] ?? []
+        XCTAssertTrue(timings.contains { ($0["count"] as? Int ?? 0) >= 2 }, "no timing to merge: \(timings)")
+
+        // Suppressed inputs cannot be added up; reports of other periods or groupings do not add.
+        let suppressed = try box.write("suppressed.json", try box.ok("report", "--format", "json", "--suppress-below", "3", "--ledger", box.path("province.db")).stdout)
+        let plain = try box.write("plain.json", try box.ok(["report", "--format", "json", "--ledger", box.path("hanoi.db")] + period).stdout)
+        let other = try box.write("other.json", try box.ok("report", "--format", "json", "--by", "commune", "--ledger", box.path("hanoi.db")).stdout)
+        for (files, word) in [([suppressed, plain], "suppressed"), ([plain, other], "another period")] {
+            let result = try box.run(["report", "--merge"] + files)
+            XCTAssertEqual(result.status, 65, result.stderr)
+            XCTAssertTrue(result.stderr.contains(word), result.stderr)
+        }
+    }
 }
