@@ -465,13 +465,14 @@ _civlink() {
         import)
             case $prev in
                 --log-key) return ;;
+                --spool) COMPREPLY=($(compgen -d -- "$cur")); return ;;
                 --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
                 --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
                 --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--log-key --sources --findings --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--log-key --spool --sources --findings --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
             COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         transfer)

@@ -734,7 +734,6 @@ enum Catalogue {
         "duplicate across communes: dossier {1} of {2} and dossier {3} of {4}": "trùng lặp giữa các xã: hồ sơ {1} của {2} và hồ sơ {3} của {4}",
         "first-use": "dùng lần đầu",
         "given": "được cung cấp",
-        "import needs one FILE (or - for standard input)": "lệnh import cần một TỆP (hoặc - để đọc từ đầu vào chuẩn)",
         "list the communes this ledger holds replicas of, with where each import stands": "liệt kê các xã mà sổ cái này giữ bản sao, cùng vị trí nhập của từng xã",
         "list the duplicates found across communes (each side once)": "liệt kê các trường hợp trùng lặp giữa các xã (mỗi bên một lần)",
         "trusted on first use": "tin ở lần dùng đầu",
@@ -805,6 +804,12 @@ enum Catalogue {
         "has no totals": "không có dòng tổng",
         "is not a civlink.report/1 object": "không phải đối tượng civlink.report/1",
         "is suppressed (suppress_below {1}): merge reports made without suppression, and suppress the merged one": "đã bị ẩn số liệu (suppress_below {1}): hãy gộp các báo cáo không ẩn số liệu rồi ẩn số liệu ở báo cáo đã gộp",
+        "import every export waiting in DIR/outbox (the communes' transfers), in order, removing each once imported": "nhập mọi bản xuất đang chờ trong DIR/outbox (do các xã chuyển), theo thứ tự, xóa từng bản sau khi đã nhập",
+        "import needs one FILE (or - for standard input), or --spool DIR": "lệnh import cần một TỆP (hoặc - để đọc từ đầu vào chuẩn), hoặc --spool DIR",
+        "spool {1} does not exist": "thư mục trung chuyển {1} không tồn tại",
+        "the export was not shipped to the province (tried again next run): {1}": "bản xuất chưa được gửi lên tỉnh (sẽ thử lại ở lần chạy sau): {1}",
+        "; events exported to the province {1}": "; số sự kiện đã xuất lên tỉnh {1}",
+        "{1} is not a regular file": "{1} không phải là tệp thông thường",
         "nothing to merge": "không có gì để gộp",
     ]
 

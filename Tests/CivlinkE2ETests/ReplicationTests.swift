@@ -300,4 +300,79 @@ final class ReplicationTests: XCTestCase {
             XCTAssertTrue(result.stderr.contains(word), result.stderr)
         }
     }
+
+    /// `transfer` ships the increments to the province agency's spool; the province's cron imports
+    /// what waits there, in order, and a refused export stays for a person without holding up the
+    /// others.
+    func testTransferShipsExportsThroughTheProvinceSpoolAndTheProvinceImportsThem() throws {
+        let box = try communes()
+        for commune in ["a", "b"] {
+            try box.ok("agency", "add", "province", "--spool", box.path("spool-\(commune)"), "--ledger", box.path("\(commune).db"))
+        }
+        let a = try register(box, "a.db", commune: "17986", [("Nguyễn Thị Ánh", "040195000123", "GCS-A-1")])
+        let b = try register(box, "b.db", commune: "17987", [("Trần Văn Cao", "040195000125", "GCS-B-2")])
+        for commune in ["a", "b"] {
+            let run = try box.ok("transfer", "--ledger", box.path("\(commune).db"))
+            XCTAssertTrue(run.stdout.contains("events exported to the province"), run.stdout)
+        }
+        // Nothing new: nothing shipped again.
+        let quiet = try box.ok("transfer", "--ledger", box.path("a.db"), "--format", "json").json()
+        XCTAssertEqual(quiet["exported"] as? Int, 0)
+        let more = try register(box, "a.db", commune: "17986", [("Lê Văn Bình", "040195000124", "GCS-A-2")])
+        try box.ok("transfer", "--ledger", box.path("a.db"))
+        let exports = try FileManager.default.contentsOfDirectory(atPath: box.path("spool-a/outbox")).filter { $0.hasPrefix("export-") }.sorted()
+        XCTAssertEqual(exports.count, 2, "\(exports)")
+
+        // The cron line of the province, for each commune's spool.
+        for commune in ["a", "b"] { try box.ok("import", "--spool", box.path("spool-\(commune)"), "--ledger", box.path("province.db")) }
+        XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: box.path("spool-a/outbox")).filter { $0.hasPrefix("export-") }.isEmpty)
+        let listed = try box.ok("status", "--list", "--ledger", box.path("province.db"), "--format", "json").jsonLines()
+        XCTAssertEqual(Set(listed.map { $0["id"] as? String ?? "" }), Set(a + b + more))
+        // The witness still finds its checkpoints in the same spool.
+        try box.ok("audit", "witness", "--key", box.path("witness.key"), "--state", box.path("witness.json"), "--new-key", "province-40-witness")
+        let key = try box.ok("audit", "key", "--ledger", box.path("a.db"), "--format", "json").json()["verifier_key"] as? String ?? ""
+        try box.ok("audit", "witness", "--key", box.path("witness.key"), "--state", box.path("witness.json"), "--spool", box.path("spool-a"), "--log-key", key)
+
+        // A forged export in one spool is refused and kept; the other commune's goes in.
+        _ = try register(box, "a.db", commune: "17986", [("Phạm Thị Dung", "040195000126", "GCS-A-3")])
+        _ = try register(box, "b.db", commune: "17987", [("Trần Văn Đức", "040195000127", "GCS-B-3")])
+        for commune in ["a", "b"] { try box.ok("transfer", "--ledger", box.path("\(commune).db")) }
+        let forged = try FileManager.default.contentsOfDirectory(atPath: box.path("spool-a/outbox")).filter { $0.hasPrefix("export-") }[0]
+        let path = box.path("spool-a/outbox/\(forged)")
+        try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "Phạm", with: "Pham").write(toFile: path, atomically: true, encoding: .utf8)
+        let refused = try box.run(["import", "--spool", box.path("spool-a"), "--ledger", box.path("province.db")])
+        XCTAssertEqual(refused.status, 65, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains(forged) && refused.stderr.contains("forged"), refused.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+        try box.ok("import", "--spool", box.path("spool-b"), "--ledger", box.path("province.db"))
+        XCTAssertEqual(try box.ok("import", "--sources", "--ledger", box.path("province.db"), "--format", "json").jsonLines().map { $0["dossiers"] as? Int ?? 0 },
+                       [2, 2])
+    }
+
+    /// Over HTTPS with mutual TLS: the province's endpoint takes the exports (the test server
+    /// keeps them as a spool would), and a killed import of them resumes.
+    func testTransferShipsExportsOverHTTPSWithMutualTLS() throws {
+        let server = try AgencyServer(certificate: "server", clientCA: "ca")
+        let box = try communes()
+        try server.control(["drop": box.path("received")])
+        let pki = TestPKI.shared
+        let key = try box.writePrivate("client.key", try String(contentsOfFile: pki.path("client.key"), encoding: .utf8))
+        try box.ok("agency", "add", "province", "--url", "\(server.url)/province", "--ca", pki.path("ca.pem"),
+                   "--client-cert", pki.path("client.pem"), "--client-key", key, "--ledger", box.path("a.db"))
+        let a = try register(box, "a.db", commune: "17986", [("Nguyễn Thị Ánh", "040195000123", "GCS-A-1"), ("Lê Văn Bình", "040195000124", "GCS-A-2")])
+        let run = try box.ok("transfer", "--ledger", box.path("a.db"), "--format", "json").json()
+        XCTAssertGreaterThan(run["exported"] as? Int ?? 0, 0, "\(run)")
+        XCTAssertEqual(run["export_error"] as? String, nil)
+        try box.ok("import", "--spool", box.path("received"), "--ledger", box.path("province.db"))
+        let listed = try box.ok("status", "--list", "--ledger", box.path("province.db"), "--format", "json").jsonLines()
+        XCTAssertEqual(Set(listed.map { $0["id"] as? String ?? "" }), Set(a))
+        // Unreachable: the export waits for the next run, and nothing is lost.
+        _ = try register(box, "a.db", commune: "17986", [("Phạm Thị Dung", "040195000126", "GCS-A-3")])
+        try server.control(["fail": 2])
+        let failed = try box.run(["transfer", "--ledger", box.path("a.db")])
+        XCTAssertTrue(failed.stderr.contains("the export was not shipped to the province"), failed.stderr)
+        try box.ok("transfer", "--ledger", box.path("a.db"))
+        try box.ok("import", "--spool", box.path("received"), "--ledger", box.path("province.db"))
+        XCTAssertEqual(try box.ok("status", "--list", "--ledger", box.path("province.db"), "--format", "json").jsonLines().count, 3)
+    }
 }

@@ -6,7 +6,10 @@
 ///
 /// Not covered: the event log itself (`events`, hash-chained), the Merkle tree over it
 /// (`log_nodes`, recomputed from the events by the audit) and the checkpoints issued
-/// (`log_checkpoints`, signed and checked against the tree).
+/// (`log_checkpoints`, signed and checked against the tree), and how far `transfer` shipped the
+/// ledger's export to the province (`replica_shipped`: a wrong value only sends again what the
+/// province holds, which it skips, or leaves a gap, which it refuses; recording it must not
+/// itself make an event, which the next run would ship).
 enum CoveredTables {
     static let all: [CoveredTable] = [
         CoveredTable("dossiers", dossier: .column("id")),

@@ -333,6 +333,11 @@ public enum Migrations {
             found_at INTEGER NOT NULL,
             PRIMARY KEY (dossier_id, other_dossier)
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS replica_shipped(
+            agency TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            shipped_at INTEGER NOT NULL
+        );
         """),
     ]
 

@@ -174,6 +174,21 @@ extension Ledger {
         }
     }
 
+    /// The size of the last export `transfer` shipped to `agency` (0 for none).
+    public func shippedExportSize(agency: String) throws -> Int64 {
+        try database.scalar("SELECT size FROM replica_shipped WHERE agency = ?", [.text(agency)]).int64 ?? 0
+    }
+
+    /// Records that the export up to `size` reached `agency` (no event: see CoveredTables).
+    public func recordShippedExport(agency: String, size: Int64, now: Timestamp) throws {
+        try write {
+            try database.run("""
+                INSERT INTO replica_shipped(agency, size, shipped_at) VALUES (?, ?, ?)
+                ON CONFLICT(agency) DO UPDATE SET size = max(size, excluded.size), shipped_at = excluded.shipped_at
+                """, [.text(agency), .integer(size), .integer(now.seconds)])
+        }
+    }
+
     // MARK: Import (the province)
 
     /// The cursor of a source, if this ledger holds its replica.

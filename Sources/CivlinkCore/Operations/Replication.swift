@@ -18,6 +18,13 @@ public enum ReplicaExport {
         public let rows: Int
     }
 
+    /// The name an export travels under in a spool (`<name>.json`): its source made safe for a
+    /// file name and its range, zero-padded so that names sort in the order to import them.
+    public static func fileName(source: String, since: Int64, size: Int64) -> String {
+        let safe = source.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
+        return "export-" + String(safe) + "-" + pad(Int(since), 12) + "-" + pad(Int(size), 12)
+    }
+
     /// Writes the export of the events after `since` through `emit`, one line at a time (without
     /// newline), and records the checkpoint it signed.
     public static func write(ledger: Ledger, since: Int64, now: Timestamp, _ emit: (String) throws -> Void) throws -> Summary {
@@ -460,11 +467,18 @@ public final class ReplicaImport {
 extension ReplicaImport {
     /// A reader over FILE, or over standard input copied once to a private temporary file beside
     /// `directory` (unlinked at once), so the input is read twice without being held in memory.
-    public static func inputs(path: String?, standardInput: Int32, directory: String) throws -> () throws -> LineReader {
+    /// `spooled`: a file another user's process may have put there: never through a symbolic
+    /// link, a regular file only.
+    public static func inputs(path: String?, standardInput: Int32, directory: String, spooled: Bool = false) throws -> () throws -> LineReader {
         let fd: Int32
         if let path, path != "-" {
-            fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+            fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | (spooled ? O_NOFOLLOW | O_NONBLOCK : 0))
             guard fd >= 0 else { throw Files.readFailure(path) }
+            var info = stat()
+            guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+                close(fd)
+                throw Failure(.invalidInput, "\(path) is not a regular file")
+            }
         } else {
             var template = Array((directory + "/.civlink-import-XXXXXX").utf8CString)
             fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
