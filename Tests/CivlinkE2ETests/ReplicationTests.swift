@@ -96,6 +96,12 @@ final class ReplicationTests: XCTestCase {
         try box.ok(["import", "-", "--ledger", box.path("province.db")], stdin: delta.stdout)
         XCTAssertEqual(try box.ok("status", more[0], "--ledger", box.path("province.db"), "--format", "json").json()["state"] as? String, "cancelled")
         try box.ok("audit", "verify", "--ledger", box.path("province.db"))
+        // Each commune's ledger stays the single writer of its records.
+        for words in [["cancel", a[1], "--reason", "test"]] {
+            let refused = try box.run(words + ["--ledger", box.path("province.db")])
+            XCTAssertEqual(refused.status, 65, "\(words): \(refused.stderr)")
+            XCTAssertTrue(refused.stderr.contains("is a replica of civlink/40/17986/"), refused.stderr)
+        }
         // The province sends nothing of the communes' procedures to the agencies.
         try box.ok("agency", "add", "population", "--spool", box.path("spool/population"), "--ledger", box.path("province.db"))
         let plan = try box.run(["transfer", "--dry-run", "--ledger", box.path("province.db"), "--format", "json"])

@@ -278,6 +278,11 @@ extension Ledger {
         }
     }
 
+    /// A province ledger holds its communes' dossiers as replicas: only their own ledger changes them.
+    static func replicaRefusal(_ id: String, _ source: String) -> Failure {
+        Failure(.refused, "dossier \(id) is a replica of \(source): only that commune's ledger changes it")
+    }
+
     /// Whether a dossier is a replica of another ledger's (its source), so this ledger must not change it.
     public func dossierSource(_ id: String) throws -> String? {
         try database.scalar("SELECT source FROM dossiers WHERE id = ?", [.text(id)]).string

@@ -293,7 +293,7 @@ public final class ReplicaImport {
         let procedure = body["procedure"]?.stringValue
         let event = LedgerEvent(seq: seq, dossier: dossier, at: Timestamp(seconds: Int64(at)), actor: actor, kind: kind, procedure: procedure,
                                 detail: detail, previousHash: prev)
-        guard event.hash == hash else { throw refuse(source, seq, "the event is not the one its hash names (forged)") }
+        guard apply || event.hash == hash else { throw refuse(source, seq, "the event is not the one its hash names (forged)") }
         if let last = state.last {
             guard seq == last.seq + 1 else {
                 throw refuse(source, seq, "the event comes where event \(last.seq + 1) should: events are reordered or missing")
@@ -316,6 +316,16 @@ public final class ReplicaImport {
             state.frontier?.append(leafHash: leaf.withUnsafeBytes { hasher.leafHash(raw: $0) }, hasher: hasher)
         }
         state.last = (seq, hash)
+        if apply {
+            states[source] = state
+            lastEvent = seq
+            if seq > state.applied.seq {
+                if states[source]!.from == nil { states[source]!.from = seq }
+                states[source]!.events += 1
+                chunkEventCount += 1
+            }
+            return
+        }
         // Rows given earlier whose last listing is this event must be listed here, as given.
         var entries: [String: String?] = [:]
         var firsts: Set<String> = []
@@ -336,13 +346,6 @@ public final class ReplicaImport {
         eventEntries = entries
         expected = firsts
         lastEvent = seq
-        if apply {
-            if seq > state.applied.seq {
-                if states[source]!.from == nil { states[source]!.from = seq }
-                states[source]!.events += 1
-                chunkEventCount += 1
-            }
-        }
     }
 
     private func row(_ line: JSON, apply: Bool) throws {
@@ -353,9 +356,17 @@ public final class ReplicaImport {
               let final = line["final"]?.intValue.map(Int64.init), let values = line["values"] else {
             throw refuse(source, last.seq, "a row lacks its table, key, last event or values")
         }
+        let members = values.objectValue
+        if apply {
+            // Checked by the first pass, over the same private copy of the input.
+            if final > state.applied.seq {
+                operations.append(members.map { .upsert(table, $0) } ?? .delete(table, key))
+                states[source]!.rows += 1
+            }
+            return
+        }
         let id = RowsEntry(table: name, key: key, digest: nil).id
         guard expected.remove(id) != nil else { throw refuse(source, last.seq, "a row is given that the event does not list first") }
-        let members = values.objectValue
         if values != .null && members == nil { throw refuse(source, last.seq, "a row's values are not an object") }
         for (_, value) in members ?? [] {
             switch value {
@@ -377,10 +388,6 @@ public final class ReplicaImport {
             state.pendingByFinal[final, default: []].append(id)
         }
         states[source] = state
-        if apply && final > state.applied.seq {
-            operations.append(members.map { .upsert(table, $0) } ?? .delete(table, key))
-            states[source]!.rows += 1
-        }
     }
 
     /// After an event's rows: each row it lists first must have been given.
@@ -465,30 +472,34 @@ public final class ReplicaImport {
 }
 
 extension ReplicaImport {
-    /// A reader over FILE, or over standard input copied once to a private temporary file beside
-    /// `directory` (unlinked at once), so the input is read twice without being held in memory.
+    /// A reader over FILE, or standard input, copied once to a private temporary file beside
+    /// `directory` (unlinked at once): the input is read twice without being held in memory, and
+    /// what the second pass applies is what the first one checked.
     /// `spooled`: a file another user's process may have put there: never through a symbolic
     /// link, a regular file only.
     public static func inputs(path: String?, standardInput: Int32, directory: String, spooled: Bool = false) throws -> () throws -> LineReader {
-        let fd: Int32
+        var input = standardInput
         if let path, path != "-" {
-            fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | (spooled ? O_NOFOLLOW | O_NONBLOCK : 0))
-            guard fd >= 0 else { throw Files.readFailure(path) }
+            input = Glibc.open(path, O_RDONLY | O_CLOEXEC | (spooled ? O_NOFOLLOW | O_NONBLOCK : 0))
+            guard input >= 0 else { throw Files.readFailure(path) }
             var info = stat()
-            guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-                close(fd)
+            guard fstat(input, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+                close(input)
                 throw Failure(.invalidInput, "\(path) is not a regular file")
             }
-        } else {
+        }
+        defer { if input != standardInput { close(input) } }
+        let fd: Int32
+        do {
             var template = Array((directory + "/.civlink-import-XXXXXX").utf8CString)
             fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             guard fd >= 0 else { throw Failure(.cannotCreate, "cannot create a temporary file in \(directory): \(Files.reason())") }
             _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
             while true {
-                let count = buffer.withUnsafeMutableBytes { Glibc.read(standardInput, $0.baseAddress, $0.count) }
+                let count = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
                 if count < 0 && errno == EINTR { continue }
-                guard count >= 0 else { close(fd); throw Failure(.io, "cannot read standard input: \(Files.reason())") }
+                guard count >= 0 else { close(fd); throw Failure(.io, "cannot read the export: \(Phrase(verbatim: Files.reason()))") }
                 if count == 0 { break }
                 guard buffer.withUnsafeBytes({ Files.writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<count])) }) else {
                     close(fd)
