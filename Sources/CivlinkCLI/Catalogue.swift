@@ -811,6 +811,7 @@ enum Catalogue {
         "; events exported to the province {1}": "; số sự kiện đã xuất lên tỉnh {1}",
         "{1} is not a regular file": "{1} không phải là tệp thông thường",
         "nothing to merge": "không có gì để gộp",
+        "the event line is not in canonical form": "dòng sự kiện không ở dạng chuẩn tắc",
         "dossier {1} is a replica of {2}: only that commune's ledger changes it": "hồ sơ {1} là bản sao của {2}: chỉ sổ cái của xã đó được thay đổi hồ sơ",
     ]
 

@@ -8,13 +8,14 @@ public struct ReplicaTable: Sendable {
     let columns: [String]
     let keyColumns: [String]
 
-    /// The upsert of one row of a source: every column bound (NULL for those the row lacks), the
-    /// source last.
-    var upsert: String {
+    /// The upsert of `count` rows of a source: every column bound (NULL for those a row lacks),
+    /// the source last; a row whose key another source holds is left as it is.
+    func upsert(count: Int) -> String {
         let all = columns + ["source"]
         let updates = all.filter { !keyColumns.contains($0) }.map { "\"\($0)\" = excluded.\"\($0)\"" }.joined(separator: ", ")
-        return "INSERT INTO \"\(name)\"(\(all.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES (\(all.map { _ in "?" }.joined(separator: ", ")))"
-            + " ON CONFLICT(\(keyColumns.map { "\"\($0)\"" }.joined(separator: ", "))) DO UPDATE SET \(updates)"
+        let tuple = "(" + all.map { _ in "?" }.joined(separator: ", ") + ")"
+        return "INSERT INTO \"\(name)\"(\(all.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES \(Array(repeating: tuple, count: count).joined(separator: ", "))"
+            + " ON CONFLICT(\(keyColumns.map { "\"\($0)\"" }.joined(separator: ", "))) DO UPDATE SET \(updates) WHERE \"source\" IS excluded.\"source\""
     }
 
     var keyCondition: String { keyColumns.map { "\"\($0)\" = ?" }.joined(separator: " AND ") }
@@ -214,22 +215,38 @@ extension Ledger {
                   .text(cursor.hash), .text(cursor.border), SQLValue(cursor.checkpoint), .integer(cursor.updatedAt.seconds)])
     }
 
-    /// Writes a source's row as the export carries it (its digest checked already). A row with the
-    /// same key held by another source, or by this ledger itself, is refused. Call inside `write`.
-    public func upsertReplicaRow(_ table: ReplicaTable, values: [(String, JSON)], source: String) throws {
-        var byName: [String: JSON] = [:]
-        for (name, value) in values {
-            guard table.columns.contains(name) else {
-                throw ValidationError("row", "names column \(name), which \(table.name) does not have")
+    /// Writes a source's rows as the export carries them (their digests checked already), up to
+    /// 32 a statement. A row with the same key held by another source, or by this ledger itself,
+    /// is refused. Call inside `write`.
+    public func upsertReplicaRows(_ table: ReplicaTable, _ rows: [[(String, JSON)]], source: String) throws {
+        let index = Dictionary(uniqueKeysWithValues: table.columns.enumerated().map { ($1, $0) })
+        var start = 0
+        while start < rows.count {
+            let end = min(rows.count, start + 32)
+            var bound: [SQLValue] = []
+            bound.reserveCapacity((end - start) * (table.columns.count + 1))
+            for values in rows[start..<end] {
+                var row = [SQLValue](repeating: .null, count: table.columns.count)
+                for (name, value) in values {
+                    guard let i = index[name] else { throw ValidationError("row", "names column \(name), which \(table.name) does not have") }
+                    row[i] = Ledger.sqlValue(value)
+                }
+                bound += row
+                bound.append(.text(source))
             }
-            byName[name] = value
+            try database.run(table.upsert(count: end - start), bound)
+            // An update is skipped when the row with its key is another source's (or this ledger's).
+            if database.changes < end - start {
+                for values in rows[start..<end] {
+                    let key = table.keyColumns.map { column in values.first { $0.0 == column }.map { Ledger.sqlValue($0.1) } ?? .null }
+                    if let owner = try database.queryFirst("SELECT source FROM \"\(table.name)\" WHERE \(table.keyCondition)", key),
+                       owner["source"].string != source {
+                        throw ValidationError("row", "of \(table.name) has a key that \(owner["source"].string ?? "this ledger") holds already")
+                    }
+                }
+            }
+            start = end
         }
-        let key = table.keyColumns.map { byName[$0].map(Ledger.sqlValue) ?? .null }
-        if let owner = try database.queryFirst("SELECT source FROM \"\(table.name)\" WHERE \(table.keyCondition)", key), owner["source"].string != source {
-            throw ValidationError("row", "of \(table.name) has a key that \(owner["source"].string ?? "this ledger") holds already")
-        }
-        let bound = table.columns.map { byName[$0].map(Ledger.sqlValue) ?? .null } + [.text(source)]
-        try database.run(table.upsert, bound)
     }
 
     /// Deletes a source's row by its key. Call inside `write`.
@@ -238,17 +255,18 @@ extension Ledger {
         try database.run("DELETE FROM \"\(table.name)\" WHERE \(table.keyCondition) AND source = ?", key.map(Ledger.sqlValue) + [.text(source)])
     }
 
-    /// Records the duplicates across sources of an imported dossier: open dossiers of other
-    /// sources (or of this ledger) with its duplicate key. Returns those newly found.
-    public func recordCrossSourceDuplicates(dossier: String, source: String, now: Timestamp) throws -> [ReplicaFinding] {
+    /// Records the duplicates across sources of imported dossiers: open dossiers of other sources
+    /// (or of this ledger) with the same duplicate key. Returns those newly found.
+    public func recordCrossSourceDuplicates(dossiers: [String], source: String, now: Timestamp) throws -> [ReplicaFinding] {
         let open = "state NOT IN \(Ledger.finalDossierStates)"
         let others = try database.query("""
-            SELECT o.id, o.source FROM dossiers d JOIN dossiers o ON o.duplicate_key = d.duplicate_key AND o.\(open)
-            WHERE d.id = ? AND d.\(open) AND o.id <> d.id AND ifnull(o.source, '') <> ifnull(d.source, '')
-            ORDER BY o.id
-            """, [.text(dossier)])
+            SELECT d.id AS dossier, o.id, o.source FROM dossiers d JOIN dossiers o ON o.duplicate_key = d.duplicate_key AND o.\(open)
+            WHERE d.id IN (SELECT value FROM json_each(?)) AND d.\(open) AND o.id <> d.id AND ifnull(o.source, '') <> ifnull(d.source, '')
+            ORDER BY d.id, o.id
+            """, [.jsonList(dossiers)])
         var found: [ReplicaFinding] = []
         for other in others {
+            let dossier = other.string("dossier")
             let otherSource = other["source"].string ?? ""
             let exists = try database.scalar("SELECT 1 FROM replica_findings WHERE dossier_id = ? AND other_dossier = ?",
                                              [.text(dossier), .text(other.string("id"))]) != .null

@@ -112,8 +112,8 @@ public final class ReplicaImport {
     }
 
     /// Events, or row changes, a transaction applies at most.
-    public var chunkEvents = 2000
-    public var chunkRows = 4000
+    public var chunkEvents = 5000
+    public var chunkRows = 20000
 
     private let ledger: Ledger
     private let logKeys: [String: String]
@@ -204,6 +204,13 @@ public final class ReplicaImport {
         while let (number, data) = reader.next() {
             guard let data else { throw refuse(current, nil, "line \(number) is too long") }
             if data.isEmpty { continue }
+            // The second pass reads an event's place in the chain straight from its canonical
+            // line, which the first pass checked, without parsing its detail again.
+            if apply, let (seq, prev, hash) = ReplicaImport.chainFields(data) {
+                try endEvent(apply: apply)
+                try advance(seq: seq, prev: prev, hash: hash, apply: true)
+                continue
+            }
             let line: JSON
             do { line = try JSONReader.parse(data, limits: .document) } catch {
                 throw refuse(current, current.flatMap { states[$0]?.last?.seq }, "line \(number) is not JSON")
@@ -213,7 +220,7 @@ public final class ReplicaImport {
                 try header(line, apply: apply)
             } else if let event = line["event"] {
                 try endEvent(apply: apply)
-                try self.event(event, hash: line["hash"]?.stringValue, apply: apply)
+                try self.event(event, hash: line["hash"]?.stringValue, raw: data, apply: apply)
             } else if line["row"] != nil {
                 try row(line, apply: apply)
             } else if let note = line["checkpoint"]?.stringValue {
@@ -281,19 +288,41 @@ public final class ReplicaImport {
         }
     }
 
-    private func event(_ body: JSON, hash: String?, apply: Bool) throws {
+    /// The sequence number, previous hash and hash of an event line in the canonical form the
+    /// export writes (`{"event":{...,"prev":P,"procedure":X,"seq":N},"hash":H}`), or nil.
+    static func chainFields(_ data: Data) -> (Int64, String, String)? {
+        let bytes = [UInt8](data)
+        let n = bytes.count
+        let head = Array(#"{"event":"#.utf8), tail = Array(#"},"hash":""#.utf8)
+        guard n > 200, bytes.starts(with: head), bytes[n - 2] == 0x22, bytes[n - 1] == 0x7D,
+              Array(bytes[(n - 76)..<(n - 66)]) == tail else { return nil }
+        let hash = String(decoding: bytes[(n - 66)..<(n - 2)], as: UTF8.self)
+        var i = n - 77
+        var seq: Int64 = 0, scale: Int64 = 1
+        while i > 0, (0x30...0x39).contains(bytes[i]) {
+            seq += Int64(bytes[i] - 0x30) * scale
+            scale *= 10
+            i -= 1
+        }
+        let seqKey = Array(#""seq":"#.utf8)
+        guard scale > 1, i >= seqKey.count, Array(bytes[(i - seqKey.count + 1)...i]) == seqKey else { return nil }
+        let prevKey = Array(#""prev":""#.utf8)
+        var j = i - seqKey.count - prevKey.count
+        while j > head.count {
+            if bytes[j] == 0x22, Array(bytes[j..<(j + prevKey.count)]) == prevKey { break }
+            j -= 1
+        }
+        guard j > head.count, j + prevKey.count + 65 <= n, bytes[j + prevKey.count + 64] == 0x22 else { return nil }
+        let prev = String(decoding: bytes[(j + prevKey.count)..<(j + prevKey.count + 64)], as: UTF8.self)
+        return (seq, prev, hash)
+    }
+
+    /// An event's place in its source's chain and tree: it must follow the one before (or what
+    /// the province holds), and it extends the tree.
+    private func advance(seq: Int64, prev: String, hash: String, apply: Bool) throws {
         guard let source = current, var state = states[source], state.sectionOpen else {
             throw refuse(nil, nil, "an event comes before the export's header")
         }
-        guard let seq = body["seq"]?.intValue.map(Int64.init), let dossier = body["dossier"]?.stringValue, let at = body["at"]?.intValue,
-              let actor = body["actor"]?.stringValue, let kind = body["kind"]?.stringValue, let prev = body["prev"]?.stringValue,
-              let detail = body["detail"], let hash else {
-            throw refuse(source, state.last.map { $0.seq + 1 }, "the event lacks a field")
-        }
-        let procedure = body["procedure"]?.stringValue
-        let event = LedgerEvent(seq: seq, dossier: dossier, at: Timestamp(seconds: Int64(at)), actor: actor, kind: kind, procedure: procedure,
-                                detail: detail, previousHash: prev)
-        guard apply || event.hash == hash else { throw refuse(source, seq, "the event is not the one its hash names (forged)") }
         if let last = state.last {
             guard seq == last.seq + 1 else {
                 throw refuse(source, seq, "the event comes where event \(last.seq + 1) should: events are reordered or missing")
@@ -316,17 +345,40 @@ public final class ReplicaImport {
             state.frontier?.append(leafHash: leaf.withUnsafeBytes { hasher.leafHash(raw: $0) }, hasher: hasher)
         }
         state.last = (seq, hash)
-        if apply {
-            states[source] = state
-            lastEvent = seq
-            if seq > state.applied.seq {
-                if states[source]!.from == nil { states[source]!.from = seq }
-                states[source]!.events += 1
-                chunkEventCount += 1
-            }
-            return
+        states[source] = state
+        lastEvent = seq
+        if apply && seq > state.applied.seq {
+            if states[source]!.from == nil { states[source]!.from = seq }
+            states[source]!.events += 1
+            chunkEventCount += 1
         }
+    }
+
+    private func event(_ body: JSON, hash: String?, raw: Data, apply: Bool) throws {
+        guard let source = current, states[source]?.sectionOpen == true else {
+            throw refuse(nil, nil, "an event comes before the export's header")
+        }
+        let before = states[source]!
+        guard let seq = body["seq"]?.intValue.map(Int64.init), let dossier = body["dossier"]?.stringValue, let at = body["at"]?.intValue,
+              let actor = body["actor"]?.stringValue, let kind = body["kind"]?.stringValue, let prev = body["prev"]?.stringValue,
+              let detail = body["detail"], let hash else {
+            throw refuse(source, before.last.map { $0.seq + 1 }, "the event lacks a field")
+        }
+        let procedure = body["procedure"]?.stringValue
+        let event = LedgerEvent(seq: seq, dossier: dossier, at: Timestamp(seconds: Int64(at)), actor: actor, kind: kind, procedure: procedure,
+                                detail: detail, previousHash: prev)
+        if !apply {
+            let canonical = event.canonicalBody.bytes(sortKeys: true)
+            guard [UInt8](Digest.sha256(canonical)).hexString == hash else { throw refuse(source, seq, "the event is not the one its hash names (forged)") }
+            // The line is as the export writes it, so the second pass can read it without parsing.
+            guard [UInt8](raw) == Array(#"{"event":"#.utf8) + canonical + Array(#","hash":""#.utf8) + Array(hash.utf8) + [0x22, 0x7D] else {
+                throw refuse(source, seq, "the event line is not in canonical form")
+            }
+        }
+        try advance(seq: seq, prev: prev, hash: hash, apply: apply)
+        if apply { return }
         // Rows given earlier whose last listing is this event must be listed here, as given.
+        var state = states[source]!
         var entries: [String: String?] = [:]
         var firsts: Set<String> = []
         for entry in RowsEntry.entries(of: event) where tables[entry.table] != nil {
@@ -446,18 +498,28 @@ public final class ReplicaImport {
                 throw Failure(.busy, "source \(source) was imported meanwhile by another run (event \(stored)); run the import again")
             }
             var dossiers: [String] = []
+            // Consecutive rows of a table go in together, in the export's order.
+            var batch: (table: ReplicaTable, rows: [[(String, JSON)]])?
+            func flush() throws {
+                if let pending = batch { try ledger.upsertReplicaRows(pending.table, pending.rows, source: source) }
+                batch = nil
+            }
             for operation in operations {
                 switch operation {
                 case .upsert(let table, let values):
-                    try ledger.upsertReplicaRow(table, values: values, source: source)
+                    if batch?.table.name != table.name { try flush() }
+                    if batch == nil { batch = (table, []) }
+                    batch!.rows.append(values)
                     if table.name == "dossiers", let id = values.first(where: { $0.0 == "id" })?.1.stringValue { dossiers.append(id) }
                 case .delete(let table, let key):
+                    try flush()
                     try ledger.deleteReplicaRow(table, key: key, source: source)
                 }
             }
+            try flush()
             try ledger.storeReplicaCursor(cursor)
             var found: [ReplicaFinding] = []
-            for dossier in dossiers { found += try ledger.recordCrossSourceDuplicates(dossier: dossier, source: source, now: now) }
+            if !dossiers.isEmpty { found = try ledger.recordCrossSourceDuplicates(dossiers: dossiers, source: source, now: now) }
             try ledger.appendEvent(dossier: "", at: now, actor: ledger.defaultActor, kind: "import", procedure: nil, detail: .object([
                 ("source", .string(source)), ("from", .int(Int(expectedSeq))), ("to", .int(Int(seq))), ("rows", .int(operations.count)),
             ]))
