@@ -32,7 +32,7 @@ _civlink() {
     while ((i < COMP_CWORD)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --format|--spreadsheet|--province|--commune|--ledger|--actor|--holidays|--channel|--missing|--reason|--state|--dossier-state|--group|--id|--name|--born|--document|--reference|--limit|--out|--paper|--type|--bits|--csr|--officer|--role|--dir|--days|--valid-from|--key|--cert|--trust|--revoked|--proof|--log-key|--witness-key|--checkpoint|--new-key|--spool|--retry|--procedure|--max-attempts|--concurrency|--backoff|--show|--clear|--url|--token-file|--ca|--client-cert|--client-key|--proxy|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--units|--by|--chart|--suppress-below) ((i += 2)); continue ;;
+            --format|--spreadsheet|--province|--commune|--ledger|--actor|--holidays|--channel|--missing|--reason|--state|--dossier-state|--group|--id|--name|--born|--document|--reference|--limit|--out|--paper|--type|--bits|--csr|--officer|--role|--dir|--days|--valid-from|--key|--cert|--trust|--revoked|--proof|--log-key|--witness-key|--checkpoint|--new-key|--spool|--since|--retry|--procedure|--max-attempts|--concurrency|--backoff|--show|--clear|--url|--token-file|--ca|--client-cert|--client-key|--proxy|--timeout|--delay|--failure-rate|--rejection-rate|--watch|--seed|--from|--to|--units|--by|--chart|--suppress-below) ((i += 2)); continue ;;
             -*) ((i++)); continue ;;
         esac
         if [ -z "$cmd" ]; then cmd=$w
@@ -45,7 +45,7 @@ _civlink() {
             --ledger|--holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             --actor) return ;;
         esac
-        COMPREPLY=($(compgen -W "init config register-birth register-death receive-birth receive-death register return supplement refuse amend cancel status find slip keygen ca sign verify revoke copy audit transfer agency report backup doctor --ledger --actor --holidays --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "init config register-birth register-death receive-birth receive-death register return supplement refuse amend cancel status find slip keygen ca sign verify revoke copy audit export import transfer agency report backup doctor --ledger --actor --holidays --help --version" -- "$cur"))
         return
     fi
     case $cmd in
@@ -452,6 +452,29 @@ _civlink() {
                 ;;
             esac
             ;;
+        export)
+            case $prev in
+                --since) return ;;
+                --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --actor) return ;;
+                --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+            esac
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--since --out --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            ;;
+        import)
+            case $prev in
+                --log-key) return ;;
+                --spool) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+                --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
+                --spreadsheet) COMPREPLY=($(compgen -W "en vi" -- "$cur")); return ;;
+                --ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --actor) return ;;
+                --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+            esac
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--log-key --spool --sources --findings --format --bom --spreadsheet --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            COMPREPLY=($(compgen -f -- "$cur"))
+            ;;
         transfer)
             case $prev in
                 --format) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
@@ -556,7 +579,8 @@ _civlink() {
                 --actor) return ;;
                 --holidays) COMPREPLY=($(compgen -f -- "$cur")); return ;;
             esac
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --from --to --province --commune --units --by --overdue --chart --suppress-below --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --bom --spreadsheet --from --to --province --commune --units --by --overdue --chart --suppress-below --merge --ledger --actor --holidays --help --version" -- "$cur")); return; fi
+            COMPREPLY=($(compgen -f -- "$cur"))
             ;;
         backup)
             case $prev in

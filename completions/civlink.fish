@@ -12,7 +12,7 @@ function __civlink_words
             continue
         end
         switch $t
-            case --format --spreadsheet --province --commune --ledger --actor --holidays --channel --missing --reason --state --dossier-state --group --id --name --born --document --reference --limit --out --paper --type --bits --csr --officer --role --dir --days --valid-from --key --cert --trust --revoked --proof --log-key --witness-key --checkpoint --new-key --spool --retry --procedure --max-attempts --concurrency --backoff --show --clear --url --token-file --ca --client-cert --client-key --proxy --timeout --delay --failure-rate --rejection-rate --watch --seed --from --to --units --by --chart --suppress-below
+            case --format --spreadsheet --province --commune --ledger --actor --holidays --channel --missing --reason --state --dossier-state --group --id --name --born --document --reference --limit --out --paper --type --bits --csr --officer --role --dir --days --valid-from --key --cert --trust --revoked --proof --log-key --witness-key --checkpoint --new-key --spool --since --retry --procedure --max-attempts --concurrency --backoff --show --clear --url --token-file --ca --client-cert --client-key --proxy --timeout --delay --failure-rate --rejection-rate --watch --seed --from --to --units --by --chart --suppress-below
                 set skip 1
             case '-*'
             case '*'
@@ -80,6 +80,8 @@ complete -c civlink -n __civlink_needs_command -a verify -d 'Verify a signed cop
 complete -c civlink -n __civlink_needs_command -a revoke -d 'Revoke a dossiers signed copy with a reason, or export the revocation list for verifiers.'
 complete -c civlink -n __civlink_needs_command -a copy -d 'Print dossiers current signed copies, byte for byte as signed, one a line, e.g. to send them again.'
 complete -c civlink -n __civlink_needs_command -a audit -d 'Check the ledgers tamper-evident history; sign checkpoints, prove a dossiers events, witness a communes log.'
+complete -c civlink -n __civlink_needs_command -a export -d 'Write the ledgers events after a cursor, the replicated rows they change and a signed checkpoint, for the province (civlink-export(5)).'
+complete -c civlink -n __civlink_needs_command -a import -d 'Load communes exports into this province ledger, after checking their chains, rows and signed checkpoints; list sources and findings.'
 complete -c civlink -n __civlink_needs_command -a transfer -d 'Send every ready procedure to its agency and ingest receipts (cron-friendly, safe every minute).'
 complete -c civlink -n __civlink_needs_command -a agency -d 'Configure how civlink reaches each receiving system (spool or HTTP), check it, or simulate it.'
 complete -c civlink -n __civlink_needs_command -a report -d 'Province statistics: received, processed, pending, overdue by system, procedure, commune, month; overdue list.'
@@ -261,6 +263,16 @@ complete -c civlink -n '__civlink_using audit witness' -l format -x -a 'table js
 complete -c civlink -n '__civlink_using audit witness' -F
 complete -c civlink -n '__civlink_needs_action audit' -a key -d 'Print the logs origin and the ledgers verifier key, to give to the provinces witness.'
 complete -c civlink -n '__civlink_using audit key' -l format -x -a 'table json' -d 'output format: table for people, json (versioned, stable, see civlink-output(5)) or csv (RFC 4180, UTF-8)'
+complete -c civlink -n '__civlink_using export' -l since -x -d 'start after this event (the size of the last export imported; default 0: everything)'
+complete -c civlink -n '__civlink_using export' -l out -r -F -d 'write the export here (0600, atomically) instead of standard output'
+complete -c civlink -n '__civlink_using import' -l log-key -x -d 'a communes verifier key, or a file holding it, checked the first time its exports come (repeatable; else trusted on first use)'
+complete -c civlink -n '__civlink_using import' -l spool -x -a '(__fish_complete_directories)' -d 'import every export waiting in DIR/outbox (the communes transfers), in order, removing each once imported'
+complete -c civlink -n '__civlink_using import' -l sources -d 'list the communes this ledger holds replicas of, with where each import stands'
+complete -c civlink -n '__civlink_using import' -l findings -d 'list the duplicates found across communes (each side once)'
+complete -c civlink -n '__civlink_using import' -l format -x -a 'table json csv' -d 'output format: table for people, json (versioned, stable, see civlink-output(5)) or csv (RFC 4180, UTF-8)'
+complete -c civlink -n '__civlink_using import' -l bom -d 'with --format csv: start with a UTF-8 byte order mark'
+complete -c civlink -n '__civlink_using import' -l spreadsheet -x -a 'en vi' -d 'with --format csv: for a spreadsheet program in this language (headings, decimal mark, codes kept as text, byte order mark)'
+complete -c civlink -n '__civlink_using import' -F
 complete -c civlink -n '__civlink_using transfer' -l format -x -a 'table json csv' -d 'output format: table for people, json (versioned, stable, see civlink-output(5)) or csv (RFC 4180, UTF-8)'
 complete -c civlink -n '__civlink_using transfer' -l bom -d 'with --format csv: start with a UTF-8 byte order mark'
 complete -c civlink -n '__civlink_using transfer' -l spreadsheet -x -a 'en vi' -d 'with --format csv: for a spreadsheet program in this language (headings, decimal mark, codes kept as text, byte order mark)'
@@ -322,6 +334,8 @@ complete -c civlink -n '__civlink_using report' -l by -x -a 'system procedure gr
 complete -c civlink -n '__civlink_using report' -l overdue -d 'list overdue procedures by commune and agency instead (dossier id only)'
 complete -c civlink -n '__civlink_using report' -l chart -r -F -d 'also draw received vs processed per system and month as a 16:9 SVG slide'
 complete -c civlink -n '__civlink_using report' -l suppress-below -x -d 'hide counts from 1 to N-1, timings of fewer than N, and every figure they could be worked out from'
+complete -c civlink -n '__civlink_using report' -l merge -d 'add up the unsuppressed JSON reports FILE... of provinces into the report of one ledger holding them all'
+complete -c civlink -n '__civlink_using report' -F
 complete -c civlink -n '__civlink_using backup' -l format -x -a 'table json csv' -d 'output format: table for people, json (versioned, stable, see civlink-output(5)) or csv (RFC 4180, UTF-8)'
 complete -c civlink -n '__civlink_using backup' -l bom -d 'with --format csv: start with a UTF-8 byte order mark'
 complete -c civlink -n '__civlink_using backup' -l spreadsheet -x -a 'en vi' -d 'with --format csv: for a spreadsheet program in this language (headings, decimal mark, codes kept as text, byte order mark)'

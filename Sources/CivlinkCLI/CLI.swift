@@ -37,6 +37,8 @@ public enum CLI {
         ("revoke", RevokeCommand.self),
         ("copy", CopyCommand.self),
         ("audit", AuditCommand.self),
+        ("export", ExportCommand.self),
+        ("import", ImportCommand.self),
         ("transfer", TransferCommand.self),
         ("agency", AgencyCommand.self),
         ("report", ReportCommand.self),

@@ -223,7 +223,8 @@ final class TamperEvidenceTests: XCTestCase {
         // Later checkpoints need no key: the witness checks each against the last one it cosigned.
         try box.registerBirth(Declarations.birth(childName: "Lê Văn Ba", motherID: "040195000888", certificate: "GCS-2026-088"))
         try box.ok("transfer")
-        let shipped = try FileManager.default.contentsOfDirectory(atPath: spool + "/outbox")
+        // The spool also carries the exports for the province's replica (civlink-export(5)).
+        let shipped = try FileManager.default.contentsOfDirectory(atPath: spool + "/outbox").filter { $0.hasPrefix("checkpoint-") }
         XCTAssertEqual(shipped.count, 1)
         let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: spool + "/outbox/" + shipped[0]))) as! [String: Any]
         XCTAssertFalse((envelope["proofs"] as! [Any]).isEmpty, "a consistency proof travels with the checkpoint")

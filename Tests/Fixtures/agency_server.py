@@ -24,13 +24,14 @@ its corrected result; a void is completed without a result.
 Usage: agency_server.py [--port N] [--cert PEM --key PEM [--client-ca PEM]]
   (prints the port on the first line of stdout; with --client-ca a client certificate signed by
   that CA is required)"""
-import datetime, json, random, socket, ssl, struct, sys, threading, time
+import datetime, json, os, random, socket, ssl, struct, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 lock = threading.Lock()
 state = {"fail": 0, "reset": 0, "hang": 0, "hang_seconds": 5.0, "slow": 0.0, "accept_first": False, "reject": False,
          "redirect": 0, "redirect_status": 302, "redirect_to": "http://127.0.0.1:9/", "empty": 0, "html": 0, "other_id": 0,
-         "trickle": 0, "big": 0, "big_bytes": 100 << 20, "no_receipts": False}
+         "trickle": 0, "big": 0, "big_bytes": 100 << 20, "no_receipts": False,
+         "drop": None}
 tls_context = None
 receipts = {}      # message id -> receipt (the latest)
 processed = {}     # message id -> times acted on
@@ -169,6 +170,22 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "redirect":
             self.send_response(state["redirect_status"])
             self.send_header("Location", state["redirect_to"])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        # Playing the province (`drop`: its spool directory): an export or a checkpoint is kept in
+        # DROP/outbox under its Idempotency-Key, as a commune's spool would hold it.
+        key = self.headers.get("Idempotency-Key") or ""
+        if state["drop"] and (key.startswith("export-") or key.startswith("checkpoint-")) and "/" not in key:
+            folder = os.path.join(state["drop"], "outbox")
+            os.makedirs(folder, exist_ok=True)
+            path = os.path.join(folder, key + ".json")
+            with open(path + ".tmp", "wb") as f:
+                f.write(body)
+            os.rename(path + ".tmp", path)
+            with lock:
+                stats["dropped"] = stats.get("dropped", 0) + 1
+            self.send_response(202)
             self.send_header("Content-Length", "0")
             self.end_headers()
             return

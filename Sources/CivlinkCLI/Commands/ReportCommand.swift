@@ -4,7 +4,8 @@ import FoundationEssentials
 enum ReportCommand: Command {
     static let spec = CommandSpec(
         "report", summary: "Province statistics: received, processed, pending, overdue by system, procedure, commune, month; overdue list.",
-        usage: ["civlink report [--from DATE] [--to DATE] [--province CODE] [--commune CODE] [--units as-of|current] [--by system,procedure,group,province,commune,month] [--overdue] [--format table|json|csv] [--bom] [--spreadsheet vi|en] [--chart FILE.svg] [--suppress-below N]"],
+        usage: ["civlink report [--from DATE] [--to DATE] [--province CODE] [--commune CODE] [--units as-of|current] [--by system,procedure,group,province,commune,month] [--overdue] [--format table|json|csv] [--bom] [--spreadsheet vi|en] [--chart FILE.svg] [--suppress-below N]",
+                "civlink report --merge FILE... [--format table|json|csv] [--suppress-below N]"],
         options: outputOptions() + [
             .value("--from", "YYYY-MM-DD", .text, "first day of the period (dossiers received from this local day; default: first of this month)"),
             .value("--to", "YYYY-MM-DD", .text, "last day of the period, included (default: last of this month)"),
@@ -16,12 +17,40 @@ enum ReportCommand: Command {
             .flag("--overdue", "list overdue procedures by commune and agency instead (dossier id only)"),
             .value("--chart", "FILE.svg", .file, "also draw received vs processed per system and month as a 16:9 SVG slide"),
             .value("--suppress-below", "N", .text, "hide counts from 1 to N-1, timings of fewer than N, and every figure they could be worked out from"),
-        ])
+            .flag("--merge", "add up the unsuppressed JSON reports FILE... of provinces into the report of one ledger holding them all"),
+        ], positionals: .files)
+
+    /// `--merge FILE...`: provinces' reports added up; suppression, if asked, applies to the result.
+    static func merge(_ invocation: Invocation) throws -> ExitStatus {
+        guard !invocation.positionals.isEmpty else { throw UsageError("--merge needs the JSON reports to add up (files, - for standard input)") }
+        for option in ["--from", "--to", "--province", "--commune", "--units", "--by", "--chart"] where invocation.value(option) != nil {
+            throw UsageError("\(option) does not go with --merge: the reports merged give the period, scope and grouping")
+        }
+        if invocation.has("--overdue") { throw UsageError("--overdue does not go with --merge") }
+        var suppressBelow = 0
+        if let text = invocation.value("--suppress-below") {
+            guard let n = Int(text), n >= 1, n <= 1_000_000 else { throw UsageError("--suppress-below must be a whole number from 1") }
+            suppressBelow = n
+        }
+        let documents = try invocation.positionals.map { path -> (name: String, json: JSON) in
+            let data = try invocation.readInput(path)
+            do { return (path, try JSONReader.parse(data, limits: .document)) } catch { throw ValidationError(path, "is not a JSON report") }
+        }
+        let report = try ReportMerge.merge(documents, now: try invocation.now())
+        let published = try PublishedReport(report, suppressBelow: suppressBelow)
+        switch invocation.format() {
+        case .csv: try ReportOutput.csv(published, invocation)
+        case .json: try invocation.line(published.json)
+        case .table: try ReportOutput.table(published, reference: .embedded, invocation)
+        }
+        return .ok
+    }
 
     static func digits(_ text: String, _ count: Int) -> Bool { text.utf8.count == count && text.utf8.allSatisfy { (0x30...0x39).contains($0) } }
 
     static func run(_ invocation: Invocation) throws -> ExitStatus {
-        guard invocation.positionals.isEmpty else { throw UsageError("report takes no arguments") }
+        if invocation.has("--merge") { return try merge(invocation) }
+        guard invocation.positionals.isEmpty else { throw UsageError("report takes no arguments (files go with --merge)") }
         let format = invocation.format()
         let now = try invocation.now()
         var (from, to) = ReportScope.month(of: now)

@@ -70,6 +70,9 @@ enum TransferCommand: Command {
         if let problem = report.checkpointError {
             invocation.error("the checkpoint was not shipped to the witness (tried again next run): \(problem)")
         }
+        if let problem = report.exportError {
+            invocation.error("the export was not shipped to the province (tried again next run): \(problem)")
+        }
         // The others were served; a configuration that cannot be used still needs a person.
         return report.unusable.isEmpty ? .ok : .config
     }
@@ -95,7 +98,8 @@ enum TransferCommand: Command {
         let counts: Phrase = "sent \(report.sent), unconfirmed \(report.unconfirmed), failed \(report.failed), stuck \(report.stuck), receipts \(report.receipts), quarantined \(report.quarantined)"
         let checkpoints: Phrase = report.checkpoints + report.cosigned > 0
             ? "; checkpoints shipped \(report.checkpoints), cosigned ones received \(report.cosigned)" : ""
-        return reasons(report).reduce("\(counts)\(checkpoints)") { "\($0); \($1)" }
+        let exported: Phrase = report.exported > 0 ? "; events exported to the province \(report.exported)" : ""
+        return reasons(report).reduce("\(counts)\(checkpoints)\(exported)") { "\($0); \($1)" }
     }
 
     /// One record per run. A table (the log of a cron job) says nothing when nothing happened

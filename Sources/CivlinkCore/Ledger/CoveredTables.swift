@@ -6,8 +6,11 @@
 ///
 /// Not covered: the event log itself (`events`, hash-chained), the Merkle tree over it
 /// (`log_nodes`, recomputed from the events by the audit), the checkpoints issued
-/// (`log_checkpoints`, signed and checked against the tree) and the search index (`search_keys`,
-/// worked out again from the dossiers by the audit: `auditSearchIndex`).
+/// (`log_checkpoints`, signed and checked against the tree), the search index (`search_keys`,
+/// worked out again from the dossiers by the audit: `auditSearchIndex`), and how far `transfer`
+/// shipped the ledger's export to the province (`replica_shipped`: a wrong value only sends again
+/// what the province holds, which it skips, or leaves a gap, which it refuses; recording it must
+/// not itself make an event, which the next run would ship).
 enum CoveredTables {
     static let all: [CoveredTable] = [
         CoveredTable("dossiers", dossier: .column("id")),
@@ -22,6 +25,10 @@ enum CoveredTables {
         CoveredTable("certificate_revocations"),
         CoveredTable("trusted_roots"),
         CoveredTable("agencies"),
+        // A province's replicas (civlink-export(5)): where each source's import stands, and the
+        // duplicates found across communes.
+        CoveredTable("replica_sources"),
+        CoveredTable("replica_findings", dossier: .column("dossier_id")),
         // The chain head changes with every transaction and is checked against the chain itself.
         CoveredTable("settings", except: [AuditChain.headSetting]),
     ]

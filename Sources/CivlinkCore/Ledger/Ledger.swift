@@ -128,6 +128,7 @@ public final class Ledger {
             for migration in Migrations.ordered where migration.version > now {
                 try database.execute(migration.sql)
                 try database.execute("PRAGMA user_version = \(migration.version)")
+                if migration.version == Migrations.replicas { try addReplicaColumns() }
                 if migration.version == Migrations.log {
                     try startLog()
                     // Later migrations' row changes are recorded like any other.

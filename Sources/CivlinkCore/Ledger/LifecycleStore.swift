@@ -14,8 +14,9 @@ extension Ledger {
     /// The heads of `ids` found in the ledger, read with one statement.
     public func dossierHeads(_ ids: [String]) throws -> [String: DossierHead] {
         var heads: [String: DossierHead] = [:]
-        try database.forEachRow("SELECT id, grp, state, commune FROM dossiers WHERE id IN (SELECT value FROM json_each(?))",
+        try database.forEachRow("SELECT id, grp, state, commune, source FROM dossiers WHERE id IN (SELECT value FROM json_each(?))",
                                 [.jsonList(ids)]) { row in
+            if let source = row["source"].string { throw Ledger.replicaRefusal(row.string("id"), source) }
             guard let state = DossierState(rawValue: row.string("state")) else {
                 throw Failure(.ledgerCorrupt, "ledger holds an unknown dossier state '\(row.string("state"))'")
             }
@@ -105,7 +106,7 @@ extension Ledger {
     /// indexed look-up (procedures_open), so every write command can afford it.
     public func expiredReturns(today: CivilDate) throws -> [String] {
         try database.query("""
-            SELECT dossier_id FROM procedures WHERE state = ? AND state NOT IN \(Ledger.finalStates) AND deadline < ? ORDER BY deadline, dossier_id
+            SELECT dossier_id FROM procedures WHERE state = ? AND state NOT IN \(Ledger.finalStates) AND deadline < ? AND source IS NULL ORDER BY deadline, dossier_id
             """, [.text(ProcedureState.returned.rawValue), .text(today.description)]).map { $0.string("dossier_id") }
     }
 

@@ -19,7 +19,7 @@ extension Ledger {
     public func dueProcedures(agencies: [String], now: Timestamp, limit: Int) throws -> [DueProcedure] {
         try database.query("""
             SELECT dossier_id, code, agency, message_id, state, next_kind FROM procedures
-            WHERE state IN \(ProcedureState.sqlList(ProcedureState.dueStates)) AND state NOT IN \(Ledger.finalStates)
+            WHERE state IN \(ProcedureState.sqlList(ProcedureState.dueStates)) AND state NOT IN \(Ledger.finalStates) AND source IS NULL
               AND agency IN (SELECT value FROM json_each(?1))
               AND (next_attempt_at IS NULL OR next_attempt_at <= ?2)
             ORDER BY dossier_id, position LIMIT ?3
@@ -112,7 +112,7 @@ extension Ledger {
     public func unconfirmedDue(agencies: [String], now: Timestamp) throws -> [DueProcedure] {
         try database.query("""
             SELECT dossier_id, code, agency, message_id, next_kind FROM procedures
-            WHERE state = 'unconfirmed' AND state NOT IN \(Ledger.finalStates) AND message_id IS NOT NULL
+            WHERE state = 'unconfirmed' AND state NOT IN \(Ledger.finalStates) AND source IS NULL AND message_id IS NOT NULL
               AND agency IN (SELECT value FROM json_each(?1)) AND (next_attempt_at IS NULL OR next_attempt_at <= ?2)
             ORDER BY dossier_id, position
             """, [.jsonList(agencies), .integer(now.seconds)]).map {

@@ -302,16 +302,56 @@ public enum Migrations {
             recorded_at INTEGER NOT NULL
         );
         """),
+        // 11 (province replication): a province ledger holds the replicas of its communes' records
+        // (civlink-export(5)): the replicated tables gain the source ledger's origin (NULL for a
+        // ledger's own rows, so their digests stay as they were), register numbers, duplicate and
+        // document keys are unique within a source only (a duplicate across communes is a
+        // finding, not a refusal), each source has its cursor (the last event imported, its hash,
+        // the Merkle tree's right border there, the verifier key and the last checkpoint) and the
+        // findings are kept. The Swift step after it (`addReplicaColumns`) adds the columns and
+        // rebuilds dossiers (the register numbers' uniqueness is a table constraint, which SQLite
+        // only changes by rebuilding the table, keeping every rowid and value, so every digest),
+        // only where they are not there yet: a ledger whose version was set back migrates again.
+        (11, """
+        CREATE TABLE IF NOT EXISTS replica_sources(
+            source TEXT PRIMARY KEY,
+            verifier_key TEXT NOT NULL,
+            key_origin TEXT NOT NULL CHECK (key_origin IN ('given', 'first-use')),
+            seq INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            border TEXT NOT NULL,
+            checkpoint TEXT,
+            first_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS replica_findings(
+            dossier_id TEXT NOT NULL,
+            source TEXT NOT NULL,
+            other_dossier TEXT NOT NULL,
+            other_source TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            found_at INTEGER NOT NULL,
+            PRIMARY KEY (dossier_id, other_dossier)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS replica_shipped(
+            agency TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            shipped_at INTEGER NOT NULL
+        );
+        """),
     ]
 
     /// Migrations that rebuild a table other tables refer to: they run with foreign keys off
     /// (SQLite's and GRDB's procedure: off outside the transaction, rebuild, PRAGMA
     /// foreign_key_check before the commit, on again), since dropping the old table would
     /// otherwise delete through the references or fail.
-    static let rebuildsTables: Set<Int> = [7]
+    static let rebuildsTables: Set<Int> = [7, 11]
 
     /// The migration that gives a ledger its log (tree, key, row coverage).
     static let log = 10
+
+    /// The migration after which the replicated tables get their source (`addReplicaColumns`).
+    static let replicas = 11
 
     public static var latest: Int { all.map(\.version).max()! }
 

@@ -37,6 +37,10 @@ extension Ledger {
     public func transitionAll(_ changes: [Change], known: [String: [ProcedureStatus]], actor: String, now: Timestamp,
                               recordEvents: Bool = true) throws -> [String: [(procedure: String, state: ProcedureState)]] {
         precondition(writing, "state changes are made inside Ledger.write")
+        if let replica = try database.queryFirst("SELECT id, source FROM dossiers WHERE id IN (SELECT value FROM json_each(?)) AND source IS NOT NULL LIMIT 1",
+                                                 [.jsonList(Array(Set(changes.map(\.dossier))))]) {
+            throw Ledger.replicaRefusal(replica.string("id"), replica.string("source"))
+        }
         var made: [String: [(procedure: String, state: ProcedureState)]] = [:]
         var events: [NewEvent] = []
         var updates: [String: (procedure: String, state: ProcedureState, result: String?, dossiers: [String])] = [:]

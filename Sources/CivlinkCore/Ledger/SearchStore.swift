@@ -23,6 +23,16 @@ extension Ledger {
         try storeSearchKeys(dossier: id, group: record.group, declaration: record.declaration, results: results)
     }
 
+    /// `refreshSearchKeys`, or the dossier's keys removed when it is not there (a replica row
+    /// deleted by its source). Call inside `write`.
+    func refreshSearchKeysIfPresent(dossier id: String) throws {
+        if try database.queryFirst("SELECT 1 FROM dossiers WHERE id = ?", [.text(id)]) != nil {
+            try refreshSearchKeys(dossier: id)
+        } else {
+            try database.run("DELETE FROM search_keys WHERE dossier_id = ?", [.text(id)])
+        }
+    }
+
     /// Indexes the dossiers registered before the search index existed (migration 8 asks for it
     /// when the ledger held dossiers), in rowid order, 2000 per transaction; the setting holds the
     /// last rowid done, so an interrupted backfill goes on where it stopped.

@@ -103,7 +103,7 @@ extension Ledger {
         try database.forEachRow("""
             SELECT p.dossier_id, (SELECT COUNT(*) + 1 FROM signed_copies s WHERE s.dossier_id = p.dossier_id) AS issue
             FROM procedures p
-            WHERE p.code = 'certificate-copy' AND p.state = 'ready' AND p.dossier_id IN (SELECT value FROM json_each(?))
+            WHERE p.code = 'certificate-copy' AND p.state = 'ready' AND p.source IS NULL AND p.dossier_id IN (SELECT value FROM json_each(?))
               AND NOT EXISTS (SELECT 1 FROM signed_copies s WHERE s.dossier_id = p.dossier_id AND s.revoked_at IS NULL)
             """, [.jsonList(ids)]) { row in wanted[row.string("dossier_id")] = row.int("issue") }
         return wanted

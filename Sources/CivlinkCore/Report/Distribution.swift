@@ -26,6 +26,9 @@ public struct Distribution: Sendable, Equatable {
         return counts.keys.max()
     }
 
+    /// Each value with its count, smallest first: what a merge of reports adds up.
+    public var histogram: [(value: Int64, count: Int)] { counts.keys.sorted().map { ($0, counts[$0]!) } }
+
     public var median: Int64? { percentile(50) }
     public var p90: Int64? { percentile(90) }
 }

@@ -19,7 +19,7 @@ extension PublishedReport {
                 ("count", hidden ? .null : .int(t.distribution.count)),
                 ("median_seconds", hidden ? .null : t.distribution.median.map { .int(Int($0)) } ?? .null),
                 ("p90_seconds", hidden ? .null : t.distribution.p90.map { .int(Int($0)) } ?? .null),
-            ])
+            ] + (below > 1 ? [] : [("histogram", .array(t.distribution.histogram.map { .array([.int(Int($0.value)), .int($0.count)]) }))]))
         }
         return .object([
             ("format", .string("civlink.report/1")),

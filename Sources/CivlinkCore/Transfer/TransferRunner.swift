@@ -26,6 +26,9 @@ public struct TransferReport: Sendable {
     public var cosigned = 0
     /// Why the checkpoint could not be shipped this run (tried again on the next).
     public var checkpointError: Phrase?
+    /// Events shipped to the province in an export (civlink-export(5)), and why not this run.
+    public var exported = 0
+    public var exportError: Phrase?
     public var planned: [Ledger.DueProcedure] = []
     /// Per agency, failed attempts and the last reason (a run's log says why, not only how many).
     public var failures: [String: (count: Int, reason: Phrase)] = [:]
@@ -36,11 +39,12 @@ public struct TransferReport: Sendable {
     public var held: [String: Int] = [:]
 
     /// Nothing was sent, answered or refused, and nothing is held up: a run not worth a log line.
-    public var isQuiet: Bool { sent == 0 && unconfirmed == 0 && failed == 0 && stuck == 0 && receipts == 0 && quarantined == 0 && unusable.isEmpty && held.isEmpty && checkpoints == 0 && cosigned == 0 }
+    public var isQuiet: Bool { sent == 0 && unconfirmed == 0 && failed == 0 && stuck == 0 && receipts == 0 && quarantined == 0 && unusable.isEmpty && held.isEmpty && checkpoints == 0 && cosigned == 0 && exported == 0 }
 
     public var json: JSON {
         .object([("sent", .int(sent)), ("unconfirmed", .int(unconfirmed)), ("failed", .int(failed)), ("stuck", .int(stuck)), ("receipts", .int(receipts)), ("quarantined", .int(quarantined)),
-                 ("checkpoints", .int(checkpoints)), ("cosigned", .int(cosigned)), ("checkpoint_error", .optional(checkpointError?.description))])
+                 ("checkpoints", .int(checkpoints)), ("cosigned", .int(cosigned)), ("checkpoint_error", .optional(checkpointError?.description)),
+                 ("exported", .int(exported)), ("export_error", .optional(exportError?.description))])
     }
 }
 
@@ -124,7 +128,10 @@ public final class TransferRunner {
                 start = end
             }
         }
-        if let witness = transports[AgencyEndpoint.witnessCode] { try exchangeCheckpoints(witness, &report) }
+        if let province = transports[AgencyEndpoint.witnessCode] {
+            try exchangeCheckpoints(province, &report)
+            shipExport(province, &report)
+        }
         return report
     }
 
@@ -181,6 +188,37 @@ public final class TransferRunner {
             }
         } catch let error as CivlinkError {
             report.checkpointError = error.phrase
+        }
+    }
+
+    /// Ships the events since the last export the province received (civlink-export(5)), with
+    /// the rows they change and a signed checkpoint, through the province's channel; recorded once
+    /// delivered, so a run killed before resends the same export, which the province skips.
+    func shipExport(_ transport: any Transport, _ report: inout TransferReport) {
+        let province = AgencyEndpoint.witnessCode
+        do {
+            let since = try ledger.shippedExportSize(agency: province)
+            guard try ledger.lastEventSeq() > since else { return }
+            var data = Data()
+            let summary = try ReplicaExport.write(ledger: ledger, since: since, now: now) { line in
+                data.append(contentsOf: line.utf8)
+                data.append(0x0A)
+            }
+            switch transport.deliver(messageID: ReplicaExport.fileName(source: summary.source, since: since, size: summary.size), body: data) {
+            case .delivered, .answered:
+                if let problem = transport.sync() {
+                    report.exportError = problem
+                    return
+                }
+                try ledger.recordShippedExport(agency: province, size: summary.size, now: now)
+                report.exported += Int(summary.size - since)
+            case .failed(let reason):
+                report.exportError = reason
+            }
+        } catch let error as CivlinkError {
+            report.exportError = error.phrase
+        } catch {
+            report.exportError = Phrase(verbatim: "\(error)")
         }
     }
 
