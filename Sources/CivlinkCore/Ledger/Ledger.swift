@@ -56,10 +56,11 @@ public final class Ledger {
     var lastEvent: (at: Timestamp, actor: String)?
     /// Events become leaves of the Merkle tree (schema 10 on).
     var logEnabled = false
-    let merkleHasher = MerkleHasher()
+    // Made when first used: a read-only command that hashes nothing never loads libcrypto.
+    lazy var merkleHasher = MerkleHasher()
     /// Each event's canonical form is written here and hashed with this, one event after another.
     var eventBody: [UInt8] = []
-    let eventHasher = SHA256Hasher()
+    lazy var eventHasher = SHA256Hasher()
     /// Who a transaction that appends no event of its own is recorded as (its `rows` events).
     public var defaultActor = "civlink"
     /// The clock when it is fixed (`CIVLINK_NOW`), for the `rows` events of such transactions.
