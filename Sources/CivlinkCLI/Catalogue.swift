@@ -1402,6 +1402,24 @@ enum Catalogue {
         "dossier {1} is a replica of {2}: only that commune's ledger changes it": "hồ sơ {1} là bản sao của {2}: chỉ sổ cái của xã đó được thay đổi hồ sơ",
     ]
 
+    /// The public view (Rules/PublicStatus.swift): what a citizen is told, by the receipt code
+    static let publicView: KeyValuePairs<String, String> = [
+        "waiting for an earlier step": "đang chờ bước trước hoàn thành",
+        "being prepared": "đang được chuẩn bị",
+        "sent to the agency": "đã gửi cơ quan tiếp nhận",
+        "sent to the agency, waiting for its acknowledgement": "đã gửi cơ quan tiếp nhận, đang chờ xác nhận đã nhận",
+        "being processed by the agency": "cơ quan đang giải quyết",
+        "returned to the commune for correction": "đã trả về xã để điều chỉnh",
+        "delayed: the commune is following it up": "đang chậm: xã đang theo dõi, đôn đốc",
+        "waiting for the declarant to complete the file": "đang chờ người đi khai bổ sung hồ sơ",
+        "cancelled: the agencies are being told": "đã hủy: đang thông báo cho các cơ quan",
+        "complete: every procedure has its result": "đã hoàn thành: mọi thủ tục đã có kết quả",
+        "needs attention at the commune": "cần xã xử lý",
+        "received: the commune is checking the file": "đã tiếp nhận: xã đang kiểm tra hồ sơ",
+        "returned to the declarant to complete the file": "đã trả cho người đi khai để bổ sung hồ sơ",
+        "in progress": "đang giải quyết",
+    ]
+
     static let sections: [(name: String, entries: KeyValuePairs<String, String>)] = [
         ("Command line: parsing, help, diagnostics (ArgumentParser, CLI, CommandSpec, Invocation, Output, Progress)", commandLineParsingHelpDiagnostics),
         ("Table and spreadsheet headings (RecordColumn, Invocation.table, ReportOutput)", tableAndSpreadsheetHeadings),
@@ -1419,6 +1437,7 @@ enum Catalogue {
         ("status (Commands/StatusCommand.swift)", statusCommand),
         ("find (Commands/FindCommand.swift, Rules/SearchKeys.swift)", findCommand),
         ("slip (Commands/SlipCommand.swift)", slipCommand),
+        ("The public view (Rules/PublicStatus.swift)", publicView),
         ("keygen (Commands/KeygenCommand.swift)", keygenCommand),
         ("ca (Commands/CACommand.swift)", caCommand),
         ("sign (Commands/SignCommand.swift)", signCommand),

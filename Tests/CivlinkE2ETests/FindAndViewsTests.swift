@@ -56,6 +56,12 @@ final class FindAndViewsTests: XCTestCase {
         let full = try box.ok("status", birth, "--format", "json").stdout
         XCTAssertTrue(full.contains(results[0]) && full.contains(results[1]), full)
 
+        // A citizen told in Vietnamese reads the states in Vietnamese; the JSON keeps its codes and English text.
+        let vietnamese = try box.run(["status", birth, "--public"], environment: ["LANG": "vi_VN.UTF-8"])
+        XCTAssertEqual(vietnamese.status, 0, vietnamese.stderr)
+        XCTAssertTrue(vietnamese.stdout.contains("đã hoàn thành: mọi thủ tục đã có kết quả") && vietnamese.stdout.contains("khai sinh"),
+                      vietnamese.stdout)
+        XCTAssertFalse(vietnamese.stdout.contains("complete: every procedure"), vietnamese.stdout)
         for arguments in [["status", birth, "--public"], ["status", birth, "--public", "--format", "json"]] {
             let run = try box.run(arguments); XCTAssertEqual(run.status, 0, run.stderr); let shown = run.stdout
             for secret in secrets {

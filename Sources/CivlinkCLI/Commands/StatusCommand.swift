@@ -252,9 +252,10 @@ enum StatusCommand: Command {
         func time(_ json: JSON?, _ key: String) -> String { Timestamp(text(json, key))?.shortDescription ?? text(json, key) }
         // `as Phrase`: the source scanner does not look into tuples.
         let lines: [(Phrase, Phrase)] = [
-            ("dossier" as Phrase, "\(text(view, "id")) (\(text(view, "group")), procedure catalogue \(text(view, "catalogue_code")))" as Phrase),
+            ("dossier" as Phrase, "\(text(view, "id")) (\(Labels.group(text(view, "group"))), procedure catalogue \(text(view, "catalogue_code")))" as Phrase),
             ("received" as Phrase, "\(time(view, "received_at")), commune \(text(view, "commune")), province \(text(view, "province"))" as Phrase),
-            ("state" as Phrase, "\(text(view, "state_text"))"),
+            // The state in the reader's language: the JSON's code, told as `state_text` tells it.
+            ("state" as Phrase, PublicStatus.dossierLabel(text(view, "state"))),
             ("as of" as Phrase, "\(time(view, "as_of"))"),
         ]
         let width = lines.map { invocation.text($0.0).count }.max() ?? 0
@@ -264,7 +265,9 @@ enum StatusCommand: Command {
         }
         try invocation.line("")
         let rows = (view["procedures"]?.arrayValue ?? []).map { p in
-            [text(p, "code"), text(p, "agency"), text(p, "state_text"), time(p, "since"), text(p, "deadline"),
+            [text(p, "code"), text(p, "agency"),
+             ProcedureState(rawValue: text(p, "state")).map { invocation.text(PublicStatus.label($0)) } ?? text(p, "state_text"),
+             time(p, "since"), text(p, "deadline"),
              invocation.text(p["overdue"] == .bool(true) ? "OVERDUE" : "no")]
         }
         try invocation.table(["Procedure", "Agency", "State", "Since", "Deadline", "Overdue"], rows).forEach(invocation.line)

@@ -13,21 +13,21 @@ public enum PublicStatus {
     /// What a procedure's state means, in the words a citizen is told. Every state the state
     /// machine has is named here (the switch is exhaustive), so a new state must say what it
     /// means in public.
-    public static func label(_ state: ProcedureState) -> String {
+    public static func label(_ state: ProcedureState) -> Phrase {
         switch state {
-        case .waiting: "waiting for an earlier step"
-        case .ready: "being prepared"
-        case .sent: "sent to the agency"
-        case .unconfirmed: "sent to the agency, waiting for its acknowledgement"
-        case .accepted: "being processed by the agency"
-        case .completed: "completed"
-        case .rejected: "returned to the commune for correction"
-        case .stuck: "delayed: the commune is following it up"
-        case .done: "done"
-        case .returned: "waiting for the declarant to complete the file"
-        case .refused: "refused"
-        case .cancelled: "cancelled"
-        case .voiding: "cancelled: the agencies are being told"
+        case .waiting: "waiting for an earlier step" as Phrase
+        case .ready: "being prepared" as Phrase
+        case .sent: "sent to the agency" as Phrase
+        case .unconfirmed: "sent to the agency, waiting for its acknowledgement" as Phrase
+        case .accepted: "being processed by the agency" as Phrase
+        case .completed: "completed" as Phrase
+        case .rejected: "returned to the commune for correction" as Phrase
+        case .stuck: "delayed: the commune is following it up" as Phrase
+        case .done: "done" as Phrase
+        case .returned: "waiting for the declarant to complete the file" as Phrase
+        case .refused: "refused" as Phrase
+        case .cancelled: "cancelled" as Phrase
+        case .voiding: "cancelled: the agencies are being told" as Phrase
         }
     }
 
@@ -44,15 +44,15 @@ public enum PublicStatus {
     }
 
     /// How a dossier state reads in public.
-    public static func dossierLabel(_ state: String) -> String {
+    public static func dossierLabel(_ state: String) -> Phrase {
         switch state {
-        case "complete": "complete: every procedure has its result"
-        case "needs-attention": "needs attention at the commune"
-        case DossierState.received.rawValue: "received: the commune is checking the file"
-        case DossierState.returned.rawValue: "returned to the declarant to complete the file"
-        case DossierState.refused.rawValue: "refused"
-        case DossierState.cancelled.rawValue: "cancelled"
-        default: "in progress"
+        case "complete": "complete: every procedure has its result" as Phrase
+        case "needs-attention": "needs attention at the commune" as Phrase
+        case DossierState.received.rawValue: "received: the commune is checking the file" as Phrase
+        case DossierState.returned.rawValue: "returned to the declarant to complete the file" as Phrase
+        case DossierState.refused.rawValue: "refused" as Phrase
+        case DossierState.cancelled.rawValue: "cancelled" as Phrase
+        default: "in progress" as Phrase
         }
     }
 
@@ -63,11 +63,11 @@ public enum PublicStatus {
             ("format", .string(format)), ("id", .string(dossier.id)), ("group", .string(dossier.group.rawValue)),
             ("catalogue_code", .string(dossier.group.catalogueCode)), ("province", .string(dossier.province)),
             ("commune", .string(dossier.commune)), ("received_at", .string(dossier.receivedAt.description)),
-            ("as_of", .string(now.description)), ("state", .string(state)), ("state_text", .string(dossierLabel(state))),
+            ("as_of", .string(now.description)), ("state", .string(state)), ("state_text", .string(dossierLabel(state).description)),
             ("procedures", .array(dossier.procedures.map { p in
                 .object([
                     ("code", .string(p.code)), ("agency", .string(p.agency)), ("state", .string(p.state.rawValue)),
-                    ("state_text", .string(label(p.state))), ("since", .string(p.since.description)),
+                    ("state_text", .string(label(p.state).description)), ("since", .string(p.since.description)),
                     ("deadline", .string(p.deadline.description)), ("overdue", .bool(p.isOverdue(now: now))),
                 ])
             })),
