@@ -56,7 +56,9 @@ public enum CosignatureError: CivlinkError, Hashable {
 }
 
 /// A witness's Ed25519 cosigning key.
-public struct CosignatureV1Signer: NoteSigner {
+public struct CosignatureV1Signer: Ed25519KeyedSigner {
+    public typealias Verifier = CosignatureV1Verifier
+    public static let signatureType = cosignatureV1SignatureType
     public let name: String
     public let keyID: UInt32
     public let privateKey: Ed25519PrivateKey
@@ -80,26 +82,12 @@ public struct CosignatureV1Signer: NoteSigner {
     /// From `PRIVATE+KEY+<name>+<hex8>+base64(0x04 || 32-byte seed)`, the key ID being the
     /// cosignature (0x04) one.
     public init(signerKey text: String, clock: @escaping @Sendable () -> UInt64 = CosignatureV1.currentTime) throws(NoteKeyError) {
-        let (name, keyID, type, seed) = try NoteKeyText.parseSignerKey(text)
-        guard type == cosignatureV1SignatureType else { throw .unsupportedType(type) }
-        let key: Ed25519PrivateKey
-        do { key = try Ed25519PrivateKey(seed: seed) } catch { throw .key(error) }
+        let (name, keyID, key) = try Self.parse(signerKey: text)
         try self.init(name: name, privateKey: key, clock: clock)
         guard self.keyID == keyID else { throw .keyIDMismatch(declared: keyID, computed: self.keyID) }
     }
 
-    public var signerKey: String {
-        NoteKeyText.signerKey(name: name, type: cosignatureV1SignatureType, publicKey: privateKey.publicKey.bytes, privateKey: privateKey.seed)
-    }
-
-    /// `<name>+<hex8>+base64(0x04 || public key)`, the vkey form the spec allows for cosigners.
-    public var verifierKey: String {
-        NoteKeyText.verifierKey(name: name, type: cosignatureV1SignatureType, publicKey: privateKey.publicKey.bytes)
-    }
-
-    public var verifier: CosignatureV1Verifier {
-        CosignatureV1Verifier(name: name, keyID: keyID, publicKey: privateKey.publicKey)
-    }
+    // The verifier key is the vkey form the spec allows for cosigners (Ed25519KeyedSigner).
 
     /// timestamp (8 bytes, big-endian) || Ed25519(message), dated by `clock`.
     public func sign(text: [UInt8]) throws -> [UInt8] {

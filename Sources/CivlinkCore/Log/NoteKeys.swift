@@ -98,7 +98,9 @@ public enum NoteKeyText {
 public let ed25519SignatureType: UInt8 = 0x01
 
 /// Signs notes with Ed25519 (signature type 0x01): a log signing its checkpoints.
-public struct Ed25519NoteSigner: NoteSigner {
+public struct Ed25519NoteSigner: Ed25519KeyedSigner {
+    public typealias Verifier = Ed25519NoteVerifier
+    public static let signatureType = ed25519SignatureType
     public let name: String
     public let keyID: UInt32
     public let privateKey: Ed25519PrivateKey
@@ -119,26 +121,9 @@ public struct Ed25519NoteSigner: NoteSigner {
 
     /// From `PRIVATE+KEY+<name>+<hex8>+base64(0x01 || 32-byte seed)`.
     public init(signerKey text: String) throws(NoteKeyError) {
-        let (name, keyID, type, seed) = try NoteKeyText.parseSignerKey(text)
-        guard type == ed25519SignatureType else { throw .unsupportedType(type) }
-        let key: Ed25519PrivateKey
-        do { key = try Ed25519PrivateKey(seed: seed) } catch { throw .key(error) }
+        let (name, keyID, key) = try Self.parse(signerKey: text)
         try self.init(name: name, privateKey: key)
         guard self.keyID == keyID else { throw .keyIDMismatch(declared: keyID, computed: self.keyID) }
-    }
-
-    /// `PRIVATE+KEY+<name>+<hex8>+base64(0x01 || seed)`: keep it secret.
-    public var signerKey: String {
-        NoteKeyText.signerKey(name: name, type: ed25519SignatureType, publicKey: privateKey.publicKey.bytes, privateKey: privateKey.seed)
-    }
-
-    /// `<name>+<hex8>+base64(0x01 || public key)`.
-    public var verifierKey: String {
-        NoteKeyText.verifierKey(name: name, type: ed25519SignatureType, publicKey: privateKey.publicKey.bytes)
-    }
-
-    public var verifier: Ed25519NoteVerifier {
-        Ed25519NoteVerifier(name: name, keyID: keyID, publicKey: privateKey.publicKey)
     }
 
     public func sign(text: [UInt8]) throws -> [UInt8] {
@@ -211,5 +196,35 @@ extension Ed25519KeyedVerifier {
 
     public var verifierKey: String {
         NoteKeyText.verifierKey(name: name, type: Self.signatureType, publicKey: publicKey.bytes)
+    }
+}
+
+/// A note signer that is an Ed25519 private key under a name, for one signature type: its
+/// signer key text (`PRIVATE+KEY+<name>+<hex8>+base64(type || seed)`, to keep secret), its
+/// verifier key and its verifier follow from those.
+public protocol Ed25519KeyedSigner: NoteSigner {
+    associatedtype Verifier: Ed25519KeyedVerifier
+    static var signatureType: UInt8 { get }
+    var privateKey: Ed25519PrivateKey { get }
+}
+
+extension Ed25519KeyedSigner {
+    /// The name, key ID and key of a signer key text of this type.
+    static func parse(signerKey text: String) throws(NoteKeyError) -> (name: String, keyID: UInt32, key: Ed25519PrivateKey) {
+        let (name, keyID, type, seed) = try NoteKeyText.parseSignerKey(text)
+        guard type == signatureType else { throw .unsupportedType(type) }
+        do { return (name, keyID, try Ed25519PrivateKey(seed: seed)) } catch { throw .key(error) }
+    }
+
+    public var signerKey: String {
+        NoteKeyText.signerKey(name: name, type: Self.signatureType, publicKey: privateKey.publicKey.bytes, privateKey: privateKey.seed)
+    }
+
+    public var verifierKey: String {
+        NoteKeyText.verifierKey(name: name, type: Self.signatureType, publicKey: privateKey.publicKey.bytes)
+    }
+
+    public var verifier: Verifier {
+        Verifier(name: name, keyID: keyID, publicKey: privateKey.publicKey)
     }
 }
